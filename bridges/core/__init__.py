@@ -1,0 +1,1 @@
+"""What every bridge shares: records, options, the hub client, checkpoints and the command line."""

@@ -1,0 +1,1 @@
+"""Ingestion: the interaction item shape and the batched writes that store it."""
