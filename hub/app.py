@@ -1,0 +1,46 @@
+"""The application factory: `create_app(settings)` builds the hub's aiohttp application."""
+
+from __future__ import annotations
+
+import logging
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from hub import keys
+from hub.api.middleware import auth_middleware, error_middleware
+from hub.api.openapi import openapi_document
+from hub.api.routes import EXTRA_ROUTES, ROUTES, Route, add_routes
+from hub.ingest.validate import OwnerHandles
+from hub.settings import Settings
+from hub.storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+OPENAPI_ROUTE = Route("GET", "/api/v1/openapi.json", openapi_document, "This OpenAPI document",
+                      responses={200: "the OpenAPI document"})
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        middlewares=[error_middleware, auth_middleware],
+        client_max_size=settings.server.max_body_bytes,
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.OWNER] = OwnerHandles(settings.owner.handles, settings.owner.phone_region)
+    app[keys.DATABASE] = Database(settings.database)
+    app[EXTRA_ROUTES] = [OPENAPI_ROUTE]
+
+    add_routes(app, ROUTES)
+    add_routes(app, [OPENAPI_ROUTE])
+    app.cleanup_ctx.append(_database_context)
+    return app
+
+
+async def _database_context(app: web.Application) -> AsyncIterator[None]:
+    database = app[keys.DATABASE]
+    await database.open()
+    logger.info("database open at %s", database.path)
+    yield
+    await database.close()
+    logger.info("database closed")

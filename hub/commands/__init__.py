@@ -1,0 +1,1 @@
+"""The subcommands of `cardmunk-hub`, one module each."""

@@ -1,0 +1,49 @@
+"""`cardmunk-hub serve`: run the HTTP API until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from hub.api.middleware import AccessLogger
+from hub.app import create_app
+from hub.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        asyncio.run(serve(settings))
+    except OSError as exc:
+        logger.error("cannot listen on %s:%d: %s", settings.server.host, settings.server.port, exc)
+        return 1
+    return 0
+
+
+async def serve(settings: Settings) -> None:
+    """Serve until a stop signal; then finish in-flight requests and close the database."""
+    app = create_app(settings)
+    runner = web.AppRunner(app, access_log_class=AccessLogger, handle_signals=False,
+                           shutdown_timeout=settings.server.shutdown_timeout_seconds)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, settings.server.host, settings.server.port)
+        await site.start()
+        for address in runner.addresses:
+            host, port = address[0], address[1]
+            logger.info("listening on http://%s:%d", f"[{host}]" if ":" in host else host, port)
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+        logger.info("stopping: finishing in-flight requests")
+    finally:
+        await runner.cleanup()
+        logger.info("stopped")

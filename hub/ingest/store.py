@@ -1,0 +1,176 @@
+"""Storing validated items: runs in the writer thread, inside the writer's transaction.
+
+One interaction is identified by `(source, source_id)`: pushing it again changes nothing
+and is reported as `duplicate` (first write wins). Each participant's handle is linked to a
+contact; an unknown handle creates a contact named after the participant. The owner's own
+handles are never linked.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable
+
+from hub.ingest.validate import LinkedParticipant, ValidItem
+from hub.storage.writer import Transaction
+from hub.text import fold
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    index: int
+    status: str  # "created" or "duplicate"
+    interaction_id: int | None
+
+
+@dataclass(frozen=True)
+class CreatedInteraction:
+    """What post-ingestion hooks (scores) learn about each new interaction."""
+
+    interaction_id: int
+    type: str
+    occurred_at: int
+    thread_id: str | None
+    participant_count: int
+    contact_ids: tuple[int, ...]
+
+
+# Called inside the transaction with the interactions it created; registered by features
+# that keep derived data (activity scores) in step with ingestion.
+IngestHook = Callable[[sqlite3.Connection, list[CreatedInteraction]], None]
+
+_FTS_FEED = "fts-feed"
+
+
+def store_items(transaction: Transaction, items: list[ValidItem], now: int,
+                hooks: list[IngestHook] | None = None) -> list[StoredItem]:
+    """Insert `items`; return per item whether it was created or a duplicate."""
+    connection = transaction.connection
+    _schedule_fts_feed(transaction)
+
+    handle_cache: dict[tuple[str, str], tuple[int, int]] = {}
+    results: list[StoredItem] = []
+    created: list[CreatedInteraction] = []
+    for valid in items:
+        new = _insert_interaction(connection, valid, now, handle_cache)
+        if new is None:
+            results.append(StoredItem(valid.index, "duplicate", None))
+            continue
+        results.append(StoredItem(valid.index, "created", new.interaction_id))
+        created.append(new)
+
+    for hook in hooks or ():
+        hook(connection, created)
+    return results
+
+
+def _schedule_fts_feed(transaction: Transaction) -> None:
+    """Index this transaction's new rows in FTS5 once, just before COMMIT."""
+    if "fts_from_id" in transaction.values:
+        return
+    row = transaction.connection.execute("SELECT coalesce(max(id), 0) FROM interactions").fetchone()
+    transaction.values["fts_from_id"] = row[0]
+
+    def feed(connection: sqlite3.Connection) -> None:
+        connection.execute(
+            "INSERT INTO interactions_fts (rowid, subject, content) "
+            "SELECT id, subject, content FROM interactions WHERE id > ?",
+            (transaction.values["fts_from_id"],),
+        )
+
+    transaction.before_commit(_FTS_FEED, feed)
+
+
+def _insert_interaction(connection: sqlite3.Connection, valid: ValidItem, now: int,
+                        handle_cache: dict[tuple[str, str], tuple[int, int]]) -> CreatedInteraction | None:
+    item = valid.item
+    others = _distinct_others(valid.participants)
+    occurred_at = int(item.occurred_at.timestamp())
+    offset = item.occurred_at.utcoffset()
+    offset_minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+
+    row = connection.execute(
+        "INSERT INTO interactions (source, source_id, type, occurred_at, utc_offset_minutes, direction,"
+        " duration_seconds, subject, content, thread_id, metadata, participant_count, ingested_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
+        (
+            item.source, item.source_id, item.type, occurred_at, offset_minutes, valid.direction,
+            item.duration_seconds, item.subject, item.content, item.thread_id,
+            json.dumps(item.metadata, ensure_ascii=False, separators=(",", ":")),
+            len(others), now,
+        ),
+    ).fetchone()
+    if row is None:
+        return None
+    interaction_id = int(row[0])
+
+    contact_ids: list[int] = []
+    for participant in others:
+        handle_id, contact_id = _resolve_handle(connection, participant, now, handle_cache)
+        connection.execute(
+            "INSERT INTO interaction_participants (interaction_id, handle_id, role, name) VALUES (?, ?, ?, ?)",
+            (interaction_id, handle_id, participant.role, participant.name),
+        )
+        if contact_id not in contact_ids:
+            contact_ids.append(contact_id)
+
+    for contact_id in contact_ids:
+        connection.execute(
+            "UPDATE contacts SET interaction_count = interaction_count + 1,"
+            " first_interaction_at = min(coalesce(first_interaction_at, :t), :t),"
+            " last_interaction_at = max(coalesce(last_interaction_at, :t), :t) WHERE id = :id",
+            {"t": occurred_at, "id": contact_id},
+        )
+    return CreatedInteraction(interaction_id, item.type, occurred_at, item.thread_id, len(others),
+                              tuple(contact_ids))
+
+
+def _distinct_others(participants: list[LinkedParticipant]) -> list[LinkedParticipant]:
+    """Participants other than the owner, each handle once (the first role seen wins)."""
+    seen: set[tuple[str, str]] = set()
+    others: list[LinkedParticipant] = []
+    for participant in participants:
+        key = (participant.kind, participant.handle)
+        if participant.is_owner or key in seen:
+            continue
+        seen.add(key)
+        others.append(participant)
+    return others
+
+
+def _resolve_handle(connection: sqlite3.Connection, participant: LinkedParticipant, now: int,
+                    cache: dict[tuple[str, str], tuple[int, int]]) -> tuple[int, int]:
+    """Return (handle id, contact id), creating the handle and its contact when unknown."""
+    key = (participant.kind, participant.handle)
+    if key in cache:
+        handle_id, contact_id = cache[key]
+    else:
+        row = connection.execute(
+            "SELECT id, contact_id FROM handles WHERE kind = ? AND value = ?", key
+        ).fetchone()
+        if row is None:
+            name = participant.name or participant.handle
+            contact_id = int(connection.execute(
+                "INSERT INTO contacts (name, search_name, name_is_handle, created_at) VALUES (?, ?, ?, ?)"
+                " RETURNING id",
+                (name, fold(name), 0 if participant.name else 1, now),
+            ).fetchone()[0])
+            handle_id = int(connection.execute(
+                "INSERT INTO handles (kind, value, contact_id) VALUES (?, ?, ?) RETURNING id",
+                (participant.kind, participant.handle, contact_id),
+            ).fetchone()[0])
+        else:
+            handle_id, contact_id = int(row[0]), int(row[1])
+        cache[key] = (handle_id, contact_id)
+
+    if participant.name:
+        # A contact first seen under a bare handle takes the first real name that arrives.
+        connection.execute(
+            "UPDATE contacts SET name = ?, search_name = ?, name_is_handle = 0"
+            " WHERE id = ? AND name_is_handle = 1",
+            (participant.name, fold(participant.name), contact_id),
+        )
+    return handle_id, contact_id

@@ -1,0 +1,144 @@
+"""Schema migrations, numbered by SQLite's `user_version`.
+
+Each migration runs in one transaction together with the `user_version` bump, so a failed
+migration leaves the previous schema and version intact. Append new migrations; never edit
+one that has shipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS: list[str] = [
+    # 1: interactions, contacts, handles, participants, FTS5 index, tokens.
+    """
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        -- Case-folded name without diacritics, for contact search.
+        search_name TEXT NOT NULL,
+        -- 1 while the name is only a handle, so a real name seen later replaces it.
+        name_is_handle INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        first_interaction_at INTEGER,
+        last_interaction_at INTEGER,
+        interaction_count INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX contacts_search_name ON contacts (search_name, id);
+    CREATE INDEX contacts_last_interaction ON contacts (last_interaction_at, id);
+
+    CREATE TABLE handles (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        contact_id INTEGER NOT NULL REFERENCES contacts (id),
+        UNIQUE (kind, value)
+    );
+    CREATE INDEX handles_contact ON handles (contact_id);
+
+    -- occurred_at is UTC epoch seconds: integer arithmetic for recency is about twice as
+    -- cheap as parsing ISO text. utc_offset_minutes keeps the offset the bridge sent.
+    CREATE TABLE interactions (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL,
+        direction TEXT,
+        duration_seconds INTEGER,
+        subject TEXT,
+        content TEXT,
+        thread_id TEXT,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        participant_count INTEGER NOT NULL,
+        ingested_at INTEGER NOT NULL,
+        UNIQUE (source, source_id)
+    );
+    CREATE INDEX interactions_occurred_at ON interactions (occurred_at, id);
+    CREATE INDEX interactions_thread ON interactions (thread_id, occurred_at) WHERE thread_id IS NOT NULL;
+
+    CREATE TABLE interaction_participants (
+        interaction_id INTEGER NOT NULL REFERENCES interactions (id) ON DELETE CASCADE,
+        handle_id INTEGER NOT NULL REFERENCES handles (id) ON DELETE CASCADE,
+        role TEXT,
+        name TEXT,
+        PRIMARY KEY (interaction_id, handle_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX interaction_participants_handle ON interaction_participants (handle_id, interaction_id);
+
+    -- External-content FTS5 table: the text is stored once, in interactions. The writer
+    -- feeds it once per transaction, which writes one index segment per transaction
+    -- instead of one per row as an AFTER INSERT trigger would.
+    CREATE VIRTUAL TABLE interactions_fts USING fts5 (
+        subject, content,
+        content = 'interactions', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    -- Rank by bm25 with a match in the subject weighing twice one in the content.
+    INSERT INTO interactions_fts (interactions_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
+
+    CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        key_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL,
+        secret_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    """,
+]
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class MigrationError(Exception):
+    """A migration failed or the database is newer than this program."""
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(connection: sqlite3.Connection, migrations: list[str] | None = None) -> int:
+    """Apply pending migrations, each in its own transaction; return the final version."""
+    steps = MIGRATIONS if migrations is None else migrations
+    version = schema_version(connection)
+    if version > len(steps):
+        raise MigrationError(
+            f"database schema version {version} is newer than this program ({len(steps)}); "
+            "upgrade cardmunk-hub"
+        )
+
+    for number in range(version + 1, len(steps) + 1):
+        logger.info("applying schema migration %d", number)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split_statements(steps[number - 1]):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            connection.execute("ROLLBACK")
+            raise MigrationError(f"schema migration {number} failed: {exc}") from exc
+    return len(steps)
+
+
+def _split_statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit on its own)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
