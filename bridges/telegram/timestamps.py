@@ -33,9 +33,9 @@ def _from_local(value: str, field: str, zone: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise TimestampError(f"{field} is not an ISO 8601 date and time") from None
-    if parsed.tzinfo is not None:
-        return parsed
-    return parsed.replace(tzinfo=zone)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(timezone.utc)
 
 
 def message_time(message: dict[str, Any], zone: ZoneInfo | None) -> tuple[datetime, dict[str, str]]:
