@@ -1,8 +1,8 @@
 """Signal accounts as signal-cli names them: an E.164 number, an account UUID, or both.
 
 signal-cli writes each address as `*Number` and `*Uuid` fields plus a deprecated legacy
-field (`source`, `destination`, `author`) that holds the number when there is one and the
-UUID otherwise. A sender who hides their number from non-contacts has only a UUID.
+field (`source`, `destination`, `author`) that contains the number when there is one and
+the UUID otherwise. A sender who hides their number from non-contacts has only a UUID.
 """
 
 from __future__ import annotations

@@ -9,11 +9,11 @@ could not process the envelope. What the envelope carries decides what it is:
 - `editMessage`, `receiptMessage`, `typingMessage`, `callMessage`, `storyMessage` and the
   other sync messages are no new interactions.
 
-A message is identified by its author and the sender's `timestamp` in milliseconds, as
-Signal itself does (reactions, quotes, edits and deletes point at that pair), so the
-source id is `<author>:<timestamp>`. The author is the sender's E.164 number, or the
-account UUID when the envelope carries no number; outbound messages take the owner's
-envelope number the same way.
+Signal identifies a message by its author and the sender's `timestamp` in milliseconds
+(reactions, quotes, edits and deletes point at that pair), so the source id is
+`<author>:<timestamp>`. The author is the sender's E.164 number, or the account UUID
+when the envelope carries no number. Outbound messages follow the same rule with the
+owner's own number from the sync envelope.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ NON_MESSAGE_PARTS = {
 
 @dataclass(frozen=True)
 class LineContext:
-    """Where a line sits and what its conversion needs besides the envelope."""
+    """The position of a line and the state its conversion needs besides the envelope."""
 
     path: str
     location: str
@@ -110,13 +110,18 @@ def _convert_data(
     if timestamp_ms is None:
         return ParseError(path, location, "message has no timestamp")
 
+    try:
+        occurred_at = _from_ms(timestamp_ms)
+    except (OverflowError, OSError, ValueError):
+        return ParseError(path, location, "timestamp is out of range")
+
     outbound = sent is not None or context.owner.is_owner(sender.number, sender.uuid)
     try:
         return InteractionItem(
             source=SOURCE,
             source_id=f"{sender.author}:{timestamp_ms}",
             type="message",
-            occurred_at=_from_ms(timestamp_ms),
+            occurred_at=occurred_at,
             direction="outbound" if outbound else "inbound",
             content=message_text(data),
             thread_id=_thread_id(data, sender, sent, region, outbound),
@@ -125,8 +130,6 @@ def _convert_data(
         )
     except ValidationError as exc:
         return ParseError(path, location, _describe(exc))
-    except (OverflowError, OSError, ValueError):
-        return ParseError(path, location, "timestamp is out of range")
 
 
 def _participants(sender: Address, sent: dict[str, Any] | None, region: str | None, outbound: bool) -> list[Participant]:

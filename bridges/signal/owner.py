@@ -29,7 +29,7 @@ def phone_number(raw: object, region: str | None) -> str | None:
 
 
 def account_uuid(raw: object) -> str | None:
-    """Return `raw` as a lower-case UUID, or None when it is none."""
+    """Return `raw` as a lower-case UUID, or None when it is not a UUID."""
     if not isinstance(raw, str):
         return None
     try:

@@ -3,9 +3,8 @@
 A call is `{"type": "service", "action": "phone_call", "actor_id": <caller>, ...}` with
 `duration_seconds` when it connected and `discard_reason` naming how it ended. Telegram
 Desktop (`Calls::Call::hangup`) ends a call still ringing as `missed`, one the callee
-rejects as `busy`, and a connected call as `hangup`; `disconnect` means the connection
-dropped. No Telegram Desktop export writer read for this module marks video calls; a
-boolean `is_video`, should one appear, makes the item a `video_call`.
+rejects as `busy`, and a connected call as `hangup`. `disconnect` means the connection
+dropped.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ PHONE_CALL_ACTION = "phone_call"
 def call_status(discard_reason: Any, duration_seconds: int | None, direction: str | None) -> str | None:
     """Return `answered`, `missed`, `cancelled`, `declined` or `failed`; None when unknown.
 
-    `cancelled` is an outgoing call that nobody answered, as Telegram itself labels it.
+    `cancelled` is an outgoing call that was not answered, as Telegram itself labels it.
     """
     if duration_seconds:
         return "answered"
@@ -41,4 +40,7 @@ def call_duration(message: dict[str, Any]) -> int | None:
 
 
 def is_video_call(message: dict[str, Any]) -> bool:
+    # NOTE: the Telegram Desktop JSON writers read for this module (export_output_json.cpp)
+    # write no video flag for phone_call. `is_video: true`, the name the Telegram API uses,
+    # is honoured in case an exporter adds it, and is otherwise never set.
     return message.get("is_video") is True

@@ -42,7 +42,7 @@ MAX_NAME_CHARS = 200
 
 @dataclass(frozen=True)
 class MessageContext:
-    """What a message's conversion needs beyond the message itself."""
+    """The file, chat, owner and options that a message's conversion needs."""
 
     path: str
     chat: Chat

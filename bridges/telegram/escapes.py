@@ -13,12 +13,12 @@ import re
 from typing import BinaryIO
 
 # A backslash and the character it escapes. Matches are found from left to right, so an
-# escaped backslash (`\\\\`) is consumed as a pair and the `x41` after it stays literal text.
+# escaped backslash (`\\`) is consumed as a pair and the `x41` after it stays literal text.
 _ESCAPE = re.compile(rb"\\(?:x([0-9A-Fa-f]{2})|[\s\S])")
 
 # Length of the longest escape `_ESCAPE` matches (`\xHH`). Bytes within this distance of
 # the end of a buffer may belong to an escape that the next read completes.
-_LONGEST_ESCAPE = 4
+_MAX_ESCAPE_LENGTH = 4
 
 UTF8_BOM = b"\xef\xbb\xbf"
 CHUNK_SIZE = 64 * 1024
@@ -40,10 +40,10 @@ def _safe_cut(buffer: bytes) -> int:
     """Return the largest prefix length of `buffer` that ends outside any escape.
 
     `buffer` must start outside an escape. An escape starting before the cut is complete,
-    because the cut keeps the last `_LONGEST_ESCAPE - 1` bytes back; if it reaches past
-    the cut, the cut moves to its end.
+    because the cut keeps the last `_MAX_ESCAPE_LENGTH - 1` bytes back. When such an escape
+    reaches past the cut, the cut moves to its end.
     """
-    cut = max(len(buffer) - (_LONGEST_ESCAPE - 1), 0)
+    cut = max(len(buffer) - (_MAX_ESCAPE_LENGTH - 1), 0)
     for match in _ESCAPE.finditer(buffer):
         if match.start() >= cut:
             break

@@ -1,4 +1,4 @@
-"""Who owns a Telegram export, so their messages are outbound and they are no contact.
+"""The owner of a Telegram export, whose messages are outbound and who is no contact.
 
 A whole-account export names the owner in `personal_information.user_id`. A single-chat
 export does not name them, so the owner comes from `options.me`: a peer id as the export

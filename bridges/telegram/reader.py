@@ -1,7 +1,7 @@
 """Read a Telegram Desktop JSON export (`result.json`) into interactions.
 
 The file is streamed with ijson, so a whole-account export of hundreds of megabytes is
-read one message at a time; `\\xHH` escapes that some exporter versions write are
+read one message at a time. The `\\xHH` escapes that some exporter versions write are
 repaired on the way (see `escapes`).
 """
 

@@ -9,7 +9,7 @@ Telegram Desktop writes two shapes of `result.json`:
   single-chat export.
 
 Both writers put `name`, `type` and `id` before `messages` and `personal_information`
-before the chats, so one pass over the events knows the chat and the owner of each
+before the chats, so one pass over the events gives the chat and the owner of each
 message. Only one message is held in memory at a time, whatever the size of the export.
 """
 

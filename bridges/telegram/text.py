@@ -1,10 +1,10 @@
 """Plain text and hidden links of a Telegram Desktop message `text` field.
 
 `text` is a string when the message has no formatting. Otherwise it is a list that mixes
-strings with entity objects such as `{"type": "bold", "text": "..."}`; every entity type
+strings with entity objects such as `{"type": "bold", "text": "..."}`. Every entity type
 (bold, italic, code, pre, link, text_link, mention, mention_name, hashtag, cashtag,
 bot_command, email, phone, bank_card, underline, strikethrough, spoiler, blockquote,
-custom_emoji) carries the visible characters in `text`. `text_entities` holds the same
+custom_emoji) carries the visible characters in `text`. `text_entities` contains the same
 parts, all as objects, and is used when `text` is absent.
 """
 

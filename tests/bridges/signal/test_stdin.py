@@ -20,8 +20,8 @@ for record in read("-", ReadOptions(me=("+15550100",))):
     label = record.source_id if isinstance(record, InteractionItem) else record.location
     print(type(record).__name__, label, flush=True)
 """
-# Upper bound on waiting for the child; a reader that waits for the end of input never
-# answers before the pipe is closed, and the test fails after this many seconds.
+# Upper bound on waiting for the child. A reader that waits for the end of its input prints
+# nothing while the pipe stays open, so the test fails after this many seconds.
 ANSWER_TIMEOUT_SECONDS = 30
 
 

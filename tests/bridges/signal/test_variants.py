@@ -270,3 +270,11 @@ def test_missing_file(tmp_path: Path) -> None:
 
     assert error.location == "file"
     assert error.reason.startswith("cannot read the input")
+
+
+@pytest.mark.parametrize(("timestamp_ms", "reason"), [(10**17, "timestamp is out of range"), (5 * 10**12, "invalid interaction: occurred_at")])
+def test_timestamp_out_of_range(tmp_path: Path, timestamp_ms: int, reason: str) -> None:
+    (error,) = errors_of(_read(tmp_path, [incoming(timestamp_ms, "far future")]))
+
+    assert error.reason.startswith(reason)
+    assert "far future" not in error.reason

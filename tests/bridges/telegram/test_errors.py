@@ -6,6 +6,8 @@ import json
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from bridges.core.records import ReadOptions
 from bridges.telegram import read
 from tests.bridges.casekit import errors_of, interactions_of
@@ -100,5 +102,19 @@ def test_large_export_streams(tmp_path: Path) -> None:
 
     assert count == 8000
     assert file_size > 16_000_000
-    # Loading the file whole would take more than its size; streaming holds one message.
+    # Loading the file whole would take more memory than its size, while streaming keeps
+    # one message at a time.
     assert peak < file_size / 10, (peak, file_size)
+
+
+@pytest.mark.parametrize(
+    ("unixtime", "reason"),
+    [("99999999999999", "date_unixtime is out of range"), ("4200000000", "invalid interaction: occurred_at")],
+)
+def test_unixtime_out_of_range(tmp_path: Path, unixtime: str, reason: str) -> None:
+    path = write_json(tmp_path, group_chat([message(1, "far future", date_unixtime=unixtime)]))
+
+    (error,) = errors_of(read(path, ReadOptions()))
+
+    assert error.reason.startswith(reason)
+    assert "far future" not in error.reason

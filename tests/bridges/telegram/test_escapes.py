@@ -8,7 +8,7 @@ import pytest
 
 from bridges.core.records import ReadOptions
 from bridges.telegram import read
-from bridges.telegram.escapes import EscapeRepairingReader, repair_escapes
+from bridges.telegram.escapes import EscapeRepairingReader
 from tests.bridges.casekit import errors_of, interactions_of
 
 # A single-chat export written byte for byte, with placeholders for the raw JSON string
