@@ -1,9 +1,10 @@
 """The readable body and the attachment names of a parsed message.
 
-The body is the text a mail client shows: in multipart/alternative the text/plain child
-when it has text, else the HTML child converted to text; in multipart/mixed and others
-every inline text part in order; in multipart/related the root part. Every other leaf
-with a file name is an attachment, listed by name and never included in the body.
+The body is the text a mail client shows. In multipart/alternative that is the
+text/plain child when it has text, else the HTML child converted to text. In
+multipart/related it is the root part, and in multipart/mixed and other types every
+inline text part in order. Every other leaf with a file name is an attachment, listed
+by name and never included in the body.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 
 from bridges.email.charsets import decode_bytes
 from bridges.email.headers import decode_words, recover_8bit
@@ -47,15 +49,15 @@ def extract_body(message: Message) -> Body:
     parts = _Parts()
     _collect(message, parts)
 
-    shown: list[str] = []
+    readable_parts: list[str] = []
     for content_type, text in parts.texts:
         readable = html_to_text(text) if content_type == "text/html" else text
         readable = normalize_text(readable)
         if readable:
-            shown.append(readable)
+            readable_parts.append(readable)
 
     source_text = "\n".join(text for _, text in parts.texts)
-    return Body(text="\n\n".join(shown) or None, source_text=source_text, attachments=parts.attachments)
+    return Body(text="\n\n".join(readable_parts) or None, source_text=source_text, attachments=parts.attachments)
 
 
 def normalize_text(text: str) -> str:
@@ -153,10 +155,20 @@ def _decoded_text(part: Message) -> str:
     if not isinstance(payload, bytes):
         return ""
     text = decode_bytes(payload, part.get_content_charset())
-    if part.get_content_type() == "text/plain" and (part.get_param("format") or "").lower() == "flowed":
-        delete_space = (part.get_param("delsp") or "").lower() == "yes"
+    if part.get_content_type() == "text/plain" and _param(part, "format") == "flowed":
+        delete_space = _param(part, "delsp") == "yes"
         text = unflow(LINE_END.sub("\n", text), delete_space)
     return text
+
+
+def _param(part: Message, name: str) -> str:
+    """Return a Content-Type parameter in lower case, "" when absent."""
+    value = part.get_param(name)
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        value = collapse_rfc2231_value(value)
+    return str(value).strip().lower()
 
 
 def unflow(text: str, delete_space: bool) -> str:

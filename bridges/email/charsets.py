@@ -12,8 +12,8 @@ from __future__ import annotations
 import codecs
 
 # Labels that mailers write for a charset while they use a superset of it. The mapping
-# follows the WHATWG Encoding Standard (encoding.spec.whatwg.org, "Encodings" table),
-# which browsers and Thunderbird apply to the same labels.
+# follows the label table of the WHATWG Encoding Standard (encoding.spec.whatwg.org),
+# which browsers apply to the same labels.
 SUPERSETS = {
     "us-ascii": "cp1252",
     "ascii": "cp1252",
@@ -43,7 +43,7 @@ SUPERSETS = {
 }
 
 # Codecs that decode the bytes of almost any text without error, so a successful decode
-# says nothing about whether the label was right.
+# does not show that the label was right.
 WESTERN_SINGLE_BYTE = {"cp1252", "iso8859-15", "mac-roman"}
 
 # Codecs whose encoded form is pure 7-bit ASCII, so ASCII input still needs them.

@@ -1,11 +1,16 @@
 """Parsing of the Date header in the shapes real mailers write, not only RFC 5322's.
 
-Accepted beyond `Fri, 08 Mar 2024 16:10:00 -0500`: a missing day name, comments such as
-`(CET)`, two- and three-digit years, RFC 850 dates (`08-Mar-24`), asctime order
-(`Fri Mar  8 16:10:00 2024`), dots as time separators, AM/PM, named and military zones,
-`GMT+1` and `+01:00` offsets, ISO 8601 (`2024-03-08 16:10:00`), and month and day names
-in a few languages besides English. A date without a zone is taken as wall-clock time in
-the zone the caller passes, and the result says so.
+Besides `Fri, 08 Mar 2024 16:10:00 -0500`, these are accepted:
+
+- a missing day name, comments such as `(CET)`, two- and three-digit years;
+- RFC 850 dates (`08-Mar-24`) and asctime order (`Fri Mar  8 16:10:00 2024`);
+- dots as time separators, AM/PM;
+- named and military zones, `GMT+1` and `+01:00` offsets;
+- ISO 8601 (`2024-03-08 16:10:00`);
+- month and day names in a few languages besides English.
+
+A date without a zone is taken as wall-clock time in the zone the caller passes, and
+the result names that zone.
 """
 
 from __future__ import annotations
@@ -41,9 +46,8 @@ MONTHS = {
 }
 
 # Zone names that mailers write instead of an offset, in seconds east of UTC. RFC 5322
-# section 4.3 defines UT, GMT and the North American names; the others are common
-# abbreviations from mailers and servers (CET from German webmail, JST from Japanese
-# carriers...). Ambiguous names such as IST (India, Ireland, Israel) are left out, so
+# section 4.3 defines UT, GMT and the North American names. The others are common zone
+# abbreviations. Ambiguous names such as IST (India, Ireland, Israel) are left out, so
 # they count as a missing zone.
 ZONE_OFFSETS = {
     "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0,
@@ -197,8 +201,8 @@ def _month_of(word: str) -> int | None:
 def _assign_day_and_year(fields: _Fields, numbers: list[int], widths: list[int]) -> None:
     if len(numbers) < 2:
         return
-    # A four-digit number is the year wherever it stands (asctime puts it last); else the
-    # RFC 5322 order "day month year" applies.
+    # A four-digit number is the year in any position (asctime puts it last). Otherwise
+    # the RFC 5322 order "day month year" applies.
     four_digit = [index for index, width in enumerate(widths) if width == 4]
     if four_digit:
         year_index = four_digit[0]

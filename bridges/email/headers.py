@@ -1,9 +1,10 @@
 """Header values of a parsed message, decoded to text: RFC 2047 words, addresses, msg-ids.
 
 Messages are parsed with `email.policy.compat32`, which keeps header values as written
-(8-bit bytes survive as surrogate escapes) and never raises on access. Decoding is done
-here, so that adjacent encoded words are joined as bytes before their charset is applied
-(RFC 2047 section 6.2) and unknown charsets fall back instead of raising.
+(8-bit bytes survive as surrogate escapes) and does not parse them when they are read.
+Decoding is done here, so that adjacent encoded words are joined as bytes before their
+charset is applied (RFC 2047 section 6.2), and unknown charsets fall back instead of
+raising.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ class Address:
 
 def raw_header(message: Message, name: str) -> str | None:
     """Return the first `name` header, unfolded, with raw 8-bit bytes decoded; None if absent."""
-    wanted = name.lower()
+    lower_name = name.lower()
     for key, value in message.raw_items():
-        if key.lower() == wanted:
+        if key.lower() == lower_name:
             return _unfold(recover_8bit(str(value)))
     return None
 

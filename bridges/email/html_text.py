@@ -1,8 +1,8 @@
 """Conversion of an HTML mail body to readable plain text with BeautifulSoup.
 
 Block elements become line breaks and paragraphs blank lines, list items get a "- "
-mark, and white space inside text collapses as a browser would show it, except in
-<pre>. Scripts, styles, the <head> and comments (Outlook's conditional comments among
+mark, and runs of white space collapse to one space as a browser shows them. Inside
+<pre> the line breaks are kept, but indentation and doubled spaces are not. Scripts, styles, the <head> and comments (Outlook's conditional comments among
 them) are dropped, so no markup or CSS reaches the stored content.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString, Tag
 
 # Elements whose text is never shown to a reader.
 HIDDEN_ELEMENTS = ("head", "script", "style", "noscript", "template", "title", "xml")
@@ -23,6 +24,8 @@ LINE_MARK = "\x01"
 PARAGRAPH_MARK = "\x02"
 BREAK_RUN = re.compile("[ \t]*[\x01\x02\n][\x01\x02\n \t]*")
 WHITE_SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
+# Spaces left doubled where two text nodes meet around a removed element (<img>).
+DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 
 
 def html_to_text(html: str) -> str:
@@ -50,7 +53,7 @@ def html_to_text(html: str) -> str:
         element.insert_after(PARAGRAPH_MARK)
 
     text = BREAK_RUN.sub(_resolve_breaks, soup.get_text())
-    return text.strip("\n ")
+    return DOUBLED_SPACE.sub(" ", text).strip("\n ")
 
 
 def _resolve_breaks(match: re.Match[str]) -> str:

@@ -4,16 +4,17 @@ An mbox is a sequence of messages, each introduced by a separator line beginning
 "From ". Writers disagree on the rest of that line: `From alice@example.com Mon Mar  4
 09:15:00 2024` (mboxo and mboxrd), `From - Mon Mar 04 09:15:00 2024` (Thunderbird),
 `From 1234@xxx Mon Mar 04 09:15:00 +0000 2024` (Google Takeout), and a bare `From `.
-Many writers (mboxo) do not escape body lines that begin with "From ", so such a line
-cannot be told from a separator by its own text, and Python's `mailbox.mbox` splits the
-message there.
+Many writers (mboxo) do not escape body lines that begin with "From ". Such a line
+cannot be distinguished from a separator by its own text, and Python's `mailbox.mbox`
+splits the message there.
 
 Here a "From " line separates messages only when it starts the file or follows a blank
 line, and the lines after it form a plausible header block: the first is a header field
-("Name: value"), every one up to the blank line is a field or a folded continuation,
-and one of them is a field every delivered message has (From, Date, Message-ID,
-Received...). A body paragraph that begins with "From " and is followed by lines that
-look like such a header block is still split there; no rule can tell the two apart.
+("Name: value"), one of the fields is one that every delivered message has (From,
+Date, Message-ID, Received...), and the block either runs up to a blank line in fields
+and folded continuations or has at least three fields before its first other line. A
+body paragraph that begins with "From " and is followed by lines that look like such a
+header block is still split there; no rule can tell the two apart.
 
 When the header block has a Content-Length field (mboxcl2, written by Solaris mail and
 some MTAs), the body is exactly that many bytes if a separator or the end of the file
@@ -44,9 +45,13 @@ MESSAGE_FIELDS = {
     b"x-mozilla-status", b"x-gm-thrid", b"x-gmail-labels",
 }
 
-# Bounds of the look-ahead that checks a header block: real header blocks are far
-# smaller; the bound keeps a "From " line in a huge body from being read to its end.
+# Bounds of the look-ahead that checks a header block. Real header blocks are far
+# smaller, and the bound stops a "From " line in a huge body from being read to its end.
 MAX_HEADER_LINES = 2000
+# A header block cut short by a line that is neither a field nor a continuation (from a
+# mailer that did not fold a long value) still counts when it has this many distinct
+# fields. A body paragraph that looks like one or two fields does not.
+MIN_FIELDS_BEFORE_BROKEN_LINE = 3
 MAX_HEADER_BYTES = 1024 * 1024
 
 
@@ -84,21 +89,25 @@ def _header_block_follows(stream: BinaryIO) -> bool:
     """
     start = stream.tell()
     try:
-        first = stream.readline()
-        if _field_name(first) is None:
-            return False
-        names = {_field_name(first)}
-        size = len(first)
+        names: set[bytes] = set()
+        ended_cleanly = False
+        size = 0
         for _ in range(MAX_HEADER_LINES):
             line = stream.readline()
             size += len(line)
-            if not line or is_blank(line) or size > MAX_HEADER_BYTES:
+            if not line or is_blank(line):
+                ended_cleanly = True
                 break
             name = _field_name(line)
-            if name is None and not CONTINUATION.match(line):
-                return False
-            names.add(name)
-        return not names.isdisjoint(MESSAGE_FIELDS)
+            if name is not None:
+                names.add(name)
+            elif not names or not CONTINUATION.match(line):
+                break
+            if size > MAX_HEADER_BYTES:
+                break
+        if names.isdisjoint(MESSAGE_FIELDS):
+            return False
+        return ended_cleanly or len(names) >= MIN_FIELDS_BEFORE_BROKEN_LINE
     finally:
         stream.seek(start)
 

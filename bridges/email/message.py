@@ -17,14 +17,14 @@ from bridges.email.headers import Address, addresses, header_text, msg_ids, raw_
 from bridges.email.identity import MessageIdIndex, derived_source_id, usable_message_id
 from bridges.email.sources import RawMessage
 from hub.contacts.handles import InvalidHandle, normalize_handle
-from hub.ingest.item import MAX_CONTENT_CHARS, MAX_PARTICIPANTS
+from hub.ingest.item import MAX_CONTENT_CHARS, MAX_PARTICIPANTS, Role
 
-# Thunderbird keeps a deleted message in the mbox until the folder is compacted and
-# marks it with this bit of the hexadecimal X-Mozilla-Status field (nsMsgMessageFlags
-# Expunged = 0x0008 in Thunderbird's nsMsgMessageFlags.idl).
+# Thunderbird keeps a deleted message in the mbox until the folder is compacted, and
+# marks it with this bit of the hexadecimal X-Mozilla-Status field (flag "Expunged" of
+# nsMsgMessageFlags, tabulated at vincent.bernat.ch/en/x-mozilla-status).
 MOZILLA_EXPUNGED = 0x0008
-# Maildir flag "T": the user trashed the message, and the next purge deletes it
-# (cr.yp.to/proto/maildir.html).
+# Maildir flag "T": the user moved the message to the trash, which a later action
+# empties (cr.yp.to/proto/maildir.html).
 MAILDIR_TRASHED = "T"
 MAX_ID_CHARS = 512
 MAX_SUBJECT_CHARS = 2000
@@ -47,8 +47,7 @@ class Headers:
 
 
 def parse_message(data: bytes, headers_only: bool = False) -> Message:
-    # compat32 keeps header values as written and never raises when they are read;
-    # headers.py and body.py do the decoding.
+    # compat32 keeps header values as written, and headers.py and body.py decode them.
     if headers_only:
         return BytesHeaderParser(policy=compat32).parsebytes(data)
     return BytesParser(policy=compat32).parsebytes(data)
@@ -179,7 +178,11 @@ def _threading(message: Message, headers: Headers, source_id: str) -> tuple[str,
 
     # RFC 5322 section 3.6.4: References lists the thread from its root; In-Reply-To
     # names the parent, which is also the last entry of References.
-    parent = in_reply_to[0] if in_reply_to else (references[-1] if references else None)
+    parent: str | None = None
+    if in_reply_to:
+        parent = in_reply_to[0]
+    elif references:
+        parent = references[-1]
     root = references[0] if references else parent
     thread_id = root or headers.message_id or source_id
     if len(thread_id) > MAX_ID_CHARS:
@@ -192,7 +195,8 @@ def _threading(message: Message, headers: Headers, source_id: str) -> tuple[str,
 def _participants(headers: Headers, owner: set[str], options: ReadOptions) -> list[Participant]:
     participants: list[Participant] = []
     seen: set[tuple[str, str]] = set()
-    for role, group in (("from", headers.senders), ("to", headers.to), ("cc", headers.cc)):
+    groups: tuple[tuple[Role, list[Address]], ...] = (("from", headers.senders), ("to", headers.to), ("cc", headers.cc))
+    for role, group in groups:
         for address in group:
             try:
                 handle = normalize_handle("email", address.address, options.phone_region)

@@ -19,8 +19,8 @@ from bridges.email.sources import RawMessage, iter_messages
 
 logger = logging.getLogger(__name__)
 
-# What Python's email package and the decoders can raise on malformed input that slips
-# past their own leniency. One such message becomes a ParseError; the rest are read.
+# Exceptions that Python's email package and the decoders can raise on malformed input
+# despite their leniency. The message becomes a ParseError, and the rest are read.
 MESSAGE_FAILURES = (MessageError, ValueError, LookupError, IndexError, TypeError, AttributeError, RecursionError)
 
 

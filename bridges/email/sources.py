@@ -16,7 +16,6 @@ chronological.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -26,7 +25,6 @@ from bridges.email.mbox import Preamble, split_mbox, starts_like_mbox
 
 MBOX_SUFFIXES = (".mbox", ".mbx")
 EML_SUFFIXES = (".eml",)
-MAILDIR_SUBFOLDERS = ("cur", "new", "tmp")
 # Maildir file names end in ":2," and flag letters; some ports for file systems that
 # forbid ":" write "!" or ";" instead (Dovecot's maildir_info_separator setting).
 MAILDIR_INFO_SEPARATORS = (":2,", "!2,", ";2,")
@@ -147,10 +145,3 @@ def _iter_mbox(file: Path, headers_only: bool) -> Iterator[RawMessage | ParseErr
                     yield RawMessage(str(file), f"line {message.line}", message.data)
     except OSError as exc:
         yield ParseError(str(file), "file", f"cannot be read ({exc.strerror})")
-
-
-def describe(path: str) -> str:
-    """Return what kind of input `path` is, for log lines."""
-    if os.path.isdir(path):
-        return "Maildir" if _is_maildir(Path(path)) else "folder"
-    return "file"

@@ -14,14 +14,19 @@ from tests.bridges.casekit import interactions_of
 from tests.bridges.email.mailfiles import OWNER_OPTIONS, message, write
 
 
+def _q_encode(byte: int) -> str:
+    if byte == 0x20:
+        return "_"
+    if 33 <= byte < 127 and chr(byte) not in "=?_":
+        return chr(byte)
+    return f"={byte:02X}"
+
+
 def _encode_word(data: bytes, charset: str, encoding: str) -> str:
     if encoding == "B":
         text = base64.b64encode(data).decode("ascii")
     else:
-        text = "".join(
-            "_" if byte == 0x20 else chr(byte) if 33 <= byte < 127 and chr(byte) not in "=?_" else f"={byte:02X}"
-            for byte in data
-        )
+        text = "".join(_q_encode(byte) for byte in data)
     return f"=?{charset}?{encoding}?{text}?="
 
 
