@@ -1,8 +1,8 @@
 """Split a message body into sender and text, and read what WhatsApp wrote into the text.
 
 After the header, a message is `Name: text`. A system notice has no `Name:` part on
-Android ("Alice added Bob"); on iOS it carries the group's or contact's name and an LRM
-(U+200E) before the text ("Group: \u200eAlice added Bob"). Media, deletion and edit
+Android ("Alice added Bob"). On iOS it carries the group's or contact's name and an
+LRM (U+200E) before the text ("Group: \u200eAlice added Bob"). Media, deletion and edit
 markers stay in the content as written, less leading direction marks, and are reported
 as flags, so the content shows what the export shows.
 """
@@ -58,11 +58,12 @@ _MIN_PHONE_DIGITS = 5
 # "~ Name": iOS shows a contact missing from the address book by their profile name
 # after a tilde and a space (U+0020, U+00A0 or U+202F).
 _TILDE_PREFIX = re.compile(r"^~[\s\u00a0\u202f]*")
+_QUOTATION_MARK = re.compile("[%s]" % re.escape(QUOTATION_MARKS))
 
 
 @dataclass
 class MessageText:
-    """What a message's text contains, as the item fields and the source id need it."""
+    """The content of a message and the markers read from it, for the item and the source id."""
 
     content: str
     has_media: bool = False
@@ -115,7 +116,7 @@ def looks_like_phone(name: str) -> bool:
 def is_quoting_notice(sender: str) -> bool:
     """Tell whether a would-be sender is the start of a notice quoting a text with a
     colon, as in `Alice changed the subject to "Plans: 2024"`."""
-    if not any(mark in sender for mark in QUOTATION_MARKS):
+    if _QUOTATION_MARK.search(sender) is None:
         return False
     folded = fold(sender)
     return any(phrase in folded for phrase in QUOTING_NOTICE_PHRASES)

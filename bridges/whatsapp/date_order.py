@@ -1,7 +1,7 @@
 """Decide once per export whether its dates are day-first, month-first or year-first.
 
-A single header such as `09/10/2023` does not say which number is the day, and the
-digit width says nothing either (`13/1/2021` and `30/12/2020` share one file). The order
+A single header such as `09/10/2023` does not show which number is the day, and the
+digit width does not either (`13/1/2021` and `30/12/2020` share one file). The order
 is therefore decided from every header of the file, in this sequence:
 
 1. Year-first shapes (`2023-10-09`, `2023/01/15`, `2023. 1. 15.`) are always
@@ -14,8 +14,9 @@ is therefore decided from every header of the file, in this sequence:
 4. Locale, for files where both orders fit every header equally well:
    - `.` and `-` date separators are written only by day-first locales (de, ru, fi,
      nl, ...), because month-first locales (en-US and few others) use `/`.
-   - A file name in another language than English ("WhatsApp Chat mit ...") is taken
-     as a day-first locale, as every such language WhatsApp names its exports in is.
+   - A file name in another language than English ("WhatsApp Chat mit ...") means a
+     day-first locale: every non-English language in the file name table
+     (phrases.FILE_NAME_PREFIXES) writes dates day-first.
    - AM/PM written in capitals is en-US's style (en-GB, en-IN and en-AU write
      lowercase `am`/`pm` or use 24 hours), so month-first.
    - Otherwise day-first, the order of most WhatsApp locales.

@@ -21,12 +21,12 @@ from typing import Iterator
 from bridges.whatsapp.phrases import FILE_NAME_PREFIXES, IOS_CHAT_MEMBER
 
 # " (1)", " (2)": the suffix a browser or file manager adds to a second download of
-# the same name; it is no part of the chat's name.
+# the same name. It is no part of the chat's name.
 _COPY_SUFFIX = re.compile(r" \(\d{1,3}\)$")
 
 
 class ExportError(Exception):
-    """The file is no readable chat export; the message says why."""
+    """The file is no readable chat export; the message gives the reason."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 WhatsApp writes the header in the phone's locale at export time, for example
 
     09/10/2023, 11:11 - Name: text             Android, en-GB
-    1/15/23, 9:41 PM - Name: text              Android, en-US (U+202F before PM since 2023)
+    1/15/23, 9:41 PM - Name: text              Android, en-US (newer versions: U+202F before PM)
     15.01.23, 21:41 - Name: text               Android, de
     15/01/2023 à 21:41 - Name: text            Android, fr
     15-01-2023 21:41 - Name: text              Android, nl
@@ -49,7 +49,7 @@ class HeaderShape(NamedTuple):
 
 
 # AM/PM markers in the forms WhatsApp writes them: en (AM, am, a.m.), es ("a. m."),
-# de ("vorm."/"nachm."), ja, ko, zh, ar, sv/no ("fm"/"em"), el, vi ("SA"/"CH"),
+# de ("vorm."/"nachm."), ja, ko, zh, ar, sv ("fm"/"em"), el, vi ("SA"/"CH"),
 # fi ("ap."/"ip."), hu ("de."/"du."), fa. Matched without regard to case.
 _MERIDIEM = (
     r"a\.\ ?m\.?|p\.\ ?m\.?|am|pm|vorm\.?|nachm\.?|午前|午後|오전|오후|上午|下午|ص|م"
@@ -77,9 +77,11 @@ _MAY_START_HEADER = re.compile(r"[\[\d%s]" % BIDI_MARKS)
 
 # Characters needing work before matching: deletions shift offsets, replacements do not.
 _REPLACEMENTS = str.maketrans({**{c: " " for c in ODD_SPACES}, "\u060c": ","})
+_HAS_REPLACEMENT = re.compile("[%s\u060c]" % ODD_SPACES)
 _HAS_MARK = re.compile("[%s]" % BIDI_MARKS)
 
-# Longest header prefix examined, in characters; real headers are under 50.
+# Maximum length of the line start searched for a header, in characters. The headers
+# above are at most 35 characters long, plus direction marks.
 _HEAD_LENGTH = 96
 
 
@@ -139,7 +141,7 @@ def match_header(line: str) -> HeaderMatch | None:
 def _normalise(head: str) -> tuple[str, list[int] | None]:
     """Replace odd spaces and drop direction marks; return the text and, if marks were
     dropped, the original index of each remaining character."""
-    replaced = head.translate(_REPLACEMENTS)
+    replaced = head.translate(_REPLACEMENTS) if _HAS_REPLACEMENT.search(head) else head
     if not _HAS_MARK.search(replaced):
         return replaced, None
 

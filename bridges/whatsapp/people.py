@@ -39,13 +39,14 @@ class Sender:
 
 
 class People:
-    """Resolves senders for one export and knows who the owner is."""
+    """Sender resolution for one export, and the test for the owner's messages."""
 
     def __init__(self, me: tuple[str, ...], phone_region: str | None, chat_name: str | None) -> None:
         self._me = tuple(name for name in (clean_sender(raw) for raw in me) if name)
         self._phone_region = phone_region
         self._chat_name = chat_name
         self._senders: dict[str, Sender | None] = {}
+        self._owner_handles: dict[str, bool] = {}
 
     @property
     def chat_name(self) -> str | None:
@@ -63,7 +64,9 @@ class People:
         return self._senders[raw]
 
     def is_owner(self, sender: Sender) -> bool:
-        return any(sender.is_named(name, self._phone_region) for name in self._me)
+        if sender.handle not in self._owner_handles:
+            self._owner_handles[sender.handle] = any(sender.is_named(name, self._phone_region) for name in self._me)
+        return self._owner_handles[sender.handle]
 
     def is_chat_name(self, sender: Sender) -> bool:
         return sender.is_named(self._chat_name, self._phone_region)

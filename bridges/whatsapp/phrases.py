@@ -1,4 +1,4 @@
-"""Texts that WhatsApp writes into chat exports itself, in the languages the reader knows.
+"""Texts that WhatsApp writes into chat exports itself, in the languages this reader supports.
 
 WhatsApp translates every generated text (media placeholders, the deleted and edited
 markers, system notices, the export's file name) into the phone's language at export
@@ -19,14 +19,19 @@ import unicodedata
 BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 
 # Spaces WhatsApp writes instead of U+0020: NBSP inside "p. m.", NNBSP before AM/PM
-# (Android and iOS since 2023), thin and figure spaces in some locales.
+# in newer exports, thin and figure spaces in some locales.
 ODD_SPACES = "\u00a0\u202f\u2009\u2007"
 
 _UNMARK_TABLE = str.maketrans({**{c: None for c in BIDI_MARKS}, **{c: " " for c in ODD_SPACES}})
 
 
+_MARK_OR_ODD_SPACE = re.compile(f"[{BIDI_MARKS}{ODD_SPACES}]")
+
+
 def unmark(text: str) -> str:
     """Return `text` without direction marks and with odd spaces as plain spaces."""
+    if _MARK_OR_ODD_SPACE.search(text) is None:
+        return text
     return text.translate(_UNMARK_TABLE)
 
 
@@ -199,7 +204,7 @@ DELETED_TEXTS = frozenset(
     )
 )
 
-# The suffix WhatsApp appends to an edited message since 2023: "text <This message was edited>".
+# The suffix WhatsApp appends to an edited message: "text <This message was edited>".
 EDITED_MARKERS = frozenset(
     fold(text)
     for text in (
@@ -246,8 +251,8 @@ ENCRYPTION_NOTICES = tuple(
 )
 
 # Verb phrases of group notices ("Alice added Bob", "Bob left", "Alice changed the
-# subject to ..."). iOS writes such a notice as a message of the group, with an LRM
-# before the text; only then are these phrases taken as a notice.
+# subject to ..."). iOS writes such a notice as a message of the group with an LRM
+# before the text. These phrases mark a notice only after that LRM.
 _NOTICE_PHRASES = (
     " added ",
     " removed ",
@@ -341,7 +346,7 @@ QUOTING_NOTICE_PHRASES = tuple(
 
 QUOTATION_MARKS = "\"“”„«»‘’‚「」『』"
 
-# Calls are listed in iOS exports only, as a line of the caller: "Missed voice call".
+# iOS exports list a missed call as a line of the caller: "\u200eMissed voice call".
 # TODO: turn them into `call` interactions once the call status phrases of each
 # language are known; until then they are skipped.
 CALL_NOTICES = tuple(

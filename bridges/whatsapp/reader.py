@@ -1,7 +1,7 @@
 """Read a WhatsApp chat export (.txt, or the .zip from "Export chat") into interactions.
 
-The export is read twice: the first pass (survey) decides the header shape, the date
-order and the chat's other person; the second turns each message into an interaction,
+The export is read twice. The first pass (survey) decides the header shape, the date
+order and the chat's other person. The second turns each message into an interaction,
 each system notice into a `Skipped`, and each unreadable message into a `ParseError`.
 A message starts at a line that is a header of the file's shape with a valid date under
 the file's order; every other line continues the message before it, even when it holds
@@ -37,14 +37,14 @@ _MAX_CAPTION_CHARS = 4000
 def read(path: str, options: ReadOptions) -> Iterator[Record]:
     """Yield the records of the chat export at `path`, in file order."""
     if options.timezone is None:
-        yield ParseError(path, "file", "WhatsApp exports carry local wall-clock times only: set --timezone")
+        yield ParseError(path, "file", "WhatsApp exports carry local wall-clock times only: set --timezone (for example Europe/Berlin)")
         return
     try:
         export = open_export(path)
         people = People(options.me, options.phone_region, export.chat_name)
         survey = survey_export(export, people)
         if survey is None:
-            yield ParseError(path, "file", "no message header found: not a WhatsApp chat export, or a date format this reader does not know")
+            yield ParseError(path, "file", "no message header found: the file is not a WhatsApp chat export, or its date format is not supported")
             return
         logger.debug("date order %s decided by %s", survey.date_order.order.value, survey.date_order.basis)
         yield from _ChatReader(export, survey, people, options.timezone).records()
@@ -158,8 +158,10 @@ class _ChatReader:
         return metadata
 
     def _aware(self, local_time: datetime) -> datetime:
-        """Attach the chat's zone; a wall-clock time repeated when daylight saving time
-        ends is taken as its second occurrence when the first would go back in time."""
+        """Attach the chat's zone to a wall-clock time.
+
+        When daylight saving time ends, an hour of wall-clock times occurs twice. Such a
+        time is taken as the second occurrence when the first would go back in time."""
         earlier = local_time.replace(tzinfo=self._zone)
         later = local_time.replace(tzinfo=self._zone, fold=1)
         chosen = earlier

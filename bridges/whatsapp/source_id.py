@@ -68,13 +68,14 @@ class OccurrenceCounter:
     def __init__(self) -> None:
         self._counts: dict[str, tuple[int, datetime]] = {}
         self._latest: datetime | None = None
+        self._prune_at = _PRUNE_AT
 
     def next_source_id(self, digest: str, local_time: datetime) -> str:
         count, _ = self._counts.get(digest, (0, local_time))
         self._counts[digest] = (count + 1, local_time)
         if self._latest is None or local_time > self._latest:
             self._latest = local_time
-        if len(self._counts) > _PRUNE_AT:
+        if len(self._counts) > self._prune_at:
             self._prune()
         return f"{SCHEME}:{digest}:{count}"
 
@@ -83,3 +84,5 @@ class OccurrenceCounter:
             return
         oldest_kept = self._latest - _COUNT_WINDOW
         self._counts = {key: value for key, value in self._counts.items() if value[1] >= oldest_kept}
+        # A day with more messages than the threshold would otherwise prune on every call.
+        self._prune_at = max(_PRUNE_AT, 2 * len(self._counts))
