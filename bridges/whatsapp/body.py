@@ -175,6 +175,8 @@ def read_text(text: str, media_names: frozenset[str] = frozenset()) -> MessageTe
 
 
 def _strip_edited_marker(content: str) -> tuple[str, bool]:
+    if not content.rstrip(_MARKS_AND_SPACES + "\n").endswith(">"):
+        return content, False
     found = _TRAILING_MARKER.search(content)
     if found is None:
         return content, False

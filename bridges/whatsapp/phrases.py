@@ -6,6 +6,10 @@ time. The tables below hold the forms seen in exports of WhatsApp for Android an
 They are compared after `fold`: NFC, case-folded, bidirectional marks removed, spaces
 unified. A language missing here degrades gently: an unknown placeholder stays plain
 message text, an unknown notice with a `Name:` part stays a message.
+
+NOTE: the English and German forms are those of the acceptance cases and public bug
+reports; the forms of the other languages, most of all ru, ja, ko and ar, are
+unverified against real exports of those languages.
 """
 
 from __future__ import annotations
