@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bridges.core.records import InteractionItem, ParseError, Participant, ReadOptions, Record, Skipped
-from bridges.email.body import extract_body
+from bridges.email.body import Body, extract_body
 from bridges.email.dates import DateError, ParsedDate, parse_date
 from bridges.email.headers import Address, addresses, header_text, msg_ids, raw_header
 from bridges.email.identity import MessageIdIndex, derived_source_id, usable_message_id
@@ -30,7 +30,9 @@ MAX_ID_CHARS = 512
 MAX_SUBJECT_CHARS = 2000
 MAX_NAME_CHARS = 200
 MAX_HANDLE_CHARS = 320
-MAX_ATTACHMENTS = 100
+# Attachment names are cut to fit this many UTF-8 bytes, leaving room for the other
+# metadata within the item's 16 KiB.
+MAX_ATTACHMENT_NAMES_BYTES = 8 * 1024
 MAX_ATTACHMENT_NAME_CHARS = 200
 
 
@@ -103,61 +105,88 @@ def build_record(raw: RawMessage, options: ReadOptions, index: MessageIdIndex) -
     if headers.date is None:
         return ParseError(raw.path, raw.location, headers.date_error or "Date header is missing")
 
-    owner = _owner_addresses(options)
     body = extract_body(message)
     subject = header_text(message, "Subject")
-    epoch = int(headers.date.value.timestamp())
-    sender = sender_address(headers)
-
-    if headers.message_id is not None:
-        source_id = index.source_id(headers.message_id, epoch, sender)
-    else:
-        recipients = [address.address for address in headers.to + headers.cc]
-        source_id = derived_source_id(sender, recipients, epoch, subject, body.source_text)
-
-    metadata: dict[str, Any] = {}
-    thread_id, parent = _threading(message, headers, source_id)
-    if parent is not None:
-        metadata["in_reply_to"] = parent
-    if body.attachments:
-        metadata["attachments"] = [name[:MAX_ATTACHMENT_NAME_CHARS] for name in body.attachments[:MAX_ATTACHMENTS]]
-        if len(body.attachments) > MAX_ATTACHMENTS:
-            metadata["attachments_truncated"] = True
-    if headers.date.assumed_zone is not None:
-        metadata["timezone_assumed"] = headers.date.assumed_zone
-
-    content = _without_nul(body.text) if body.text is not None else None
-    if content is not None and len(content) > MAX_CONTENT_CHARS:
-        content = content[:MAX_CONTENT_CHARS]
-        metadata["content_truncated"] = True
-
-    participants = _participants(headers, owner, options)
-    if len(participants) > MAX_PARTICIPANTS:
-        participants = participants[:MAX_PARTICIPANTS]
-        metadata["participants_truncated"] = True
-
-    outbound = bool(headers.senders) and sender in owner
+    source_id = _source_id(headers, headers.date, index, subject, body)
     try:
-        return InteractionItem(
-            source="email",
-            source_id=source_id,
-            type="email",
-            occurred_at=headers.date.value,
-            direction="outbound" if outbound else "inbound",
-            subject=_without_nul(subject)[:MAX_SUBJECT_CHARS] if subject else None,
-            content=content,
-            thread_id=thread_id,
-            participants=participants,
-            metadata=metadata,
-        )
+        return _item(message, headers, headers.date, body, subject, source_id, options)
     except ValidationError as exc:
         # The error's own text can quote the input, which may be message content.
         fields = ", ".join(".".join(str(part) for part in error["loc"]) + f": {error['msg']}" for error in exc.errors())
         return ParseError(raw.path, raw.location, f"message gives an invalid item ({fields})")
 
 
+def _source_id(headers: Headers, date: ParsedDate, index: MessageIdIndex, subject: str | None, body: Body) -> str:
+    epoch = int(date.value.timestamp())
+    sender = sender_address(headers)
+    if headers.message_id is not None:
+        return index.source_id(headers.message_id, epoch, sender)
+    recipients = [address.address for address in headers.to + headers.cc]
+    return derived_source_id(sender, recipients, epoch, subject, body.source_text)
+
+
+def _item(
+    message: Message,
+    headers: Headers,
+    date: ParsedDate,
+    body: Body,
+    subject: str | None,
+    source_id: str,
+    options: ReadOptions,
+) -> InteractionItem:
+    metadata: dict[str, Any] = {}
+    thread_id, parent = _threading(message, headers, source_id)
+    if parent is not None:
+        metadata["in_reply_to"] = parent
+    if body.attachments:
+        names = _attachment_names(body.attachments)
+        metadata["attachments"] = names
+        if len(names) < len(body.attachments):
+            metadata["attachments_truncated"] = True
+    if date.assumed_zone is not None:
+        metadata["timezone_assumed"] = date.assumed_zone
+
+    content = _without_nul(body.text) if body.text is not None else None
+    if content is not None and len(content) > MAX_CONTENT_CHARS:
+        content = content[:MAX_CONTENT_CHARS]
+        metadata["content_truncated"] = True
+
+    owner = _owner_addresses(options)
+    participants = _participants(headers, owner, options)
+    if len(participants) > MAX_PARTICIPANTS:
+        participants = participants[:MAX_PARTICIPANTS]
+        metadata["participants_truncated"] = True
+
+    outbound = bool(headers.senders) and sender_address(headers) in owner
+    return InteractionItem(
+        source="email",
+        source_id=source_id,
+        type="email",
+        occurred_at=date.value,
+        direction="outbound" if outbound else "inbound",
+        subject=_without_nul(subject)[:MAX_SUBJECT_CHARS] if subject else None,
+        content=content,
+        thread_id=thread_id,
+        participants=participants,
+        metadata=metadata,
+    )
+
+
+def _attachment_names(names: list[str]) -> list[str]:
+    kept: list[str] = []
+    size = 0
+    for name in names:
+        name = name[:MAX_ATTACHMENT_NAME_CHARS]
+        # Each name costs its bytes plus JSON quotes, separator and escapes (estimate 8).
+        size += len(name.encode("utf-8", "surrogatepass")) + 8
+        if size > MAX_ATTACHMENT_NAMES_BYTES:
+            break
+        kept.append(name)
+    return kept
+
+
 def _without_nul(text: str) -> str:
-    # NUL characters come from binary parts mislabelled as text; the hub rejects them.
+    # NUL characters come from binary parts mislabelled as text, and the hub rejects them.
     return text.replace("\x00", "")
 
 
@@ -176,7 +205,7 @@ def _threading(message: Message, headers: Headers, source_id: str) -> tuple[str,
     references = msg_ids(raw_header(message, "References"))
     in_reply_to = msg_ids(raw_header(message, "In-Reply-To"))
 
-    # RFC 5322 section 3.6.4: References lists the thread from its root; In-Reply-To
+    # RFC 5322 section 3.6.4: References lists the thread from its root, and In-Reply-To
     # names the parent, which is also the last entry of References.
     parent: str | None = None
     if in_reply_to:

@@ -6,8 +6,12 @@
   is one message. Files in `tmp` are still being delivered and are left out. Maildir++
   subfolders (`.Sent`, `.Archive`), which Dovecot and Courier keep inside the Maildir,
   are read as Maildirs too.
-- Any other folder is searched recursively for Maildirs, `.eml` files and `.mbox`
-  files; other files (indexes such as Thunderbird's `.msf`) are left out.
+- The `cur` or `new` folder of a Maildir, given on its own: every file in it is one
+  message.
+- Any other folder is searched recursively for Maildirs, `.eml` and `.mbox` files, and
+  files without a suffix that begin like an mbox (Thunderbird keeps each mail folder
+  as such a file, "Inbox", "Sent"). Other files, such as Thunderbird's `.msf` indexes,
+  are left out.
 
 Files are read in sorted order of their paths, so the order does not depend on the file
 system. Maildir file names begin with the delivery time, so that order is roughly
@@ -25,8 +29,8 @@ from bridges.email.mbox import Preamble, split_mbox, starts_like_mbox
 
 MBOX_SUFFIXES = (".mbox", ".mbx")
 EML_SUFFIXES = (".eml",)
-# Maildir file names end in ":2," and flag letters; some ports for file systems that
-# forbid ":" write "!" or ";" instead (Dovecot's maildir_info_separator setting).
+# Maildir file names end in ":2," and flag letters. Implementations for file systems
+# that forbid ":" in names use another character there, such as "!" or ";".
 MAILDIR_INFO_SEPARATORS = (":2,", "!2,", ";2,")
 HEADER_CHUNK_BYTES = 64 * 1024
 
@@ -61,6 +65,9 @@ def _iter_folder(folder: Path, headers_only: bool) -> Iterator[RawMessage | Pars
     if _is_maildir(folder):
         yield from _iter_maildir(folder, headers_only)
         return
+    if folder.name in ("cur", "new") and _is_maildir(folder.parent):
+        yield from _iter_maildir_files(sorted(folder.iterdir()), headers_only)
+        return
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
@@ -75,6 +82,8 @@ def _iter_folder(folder: Path, headers_only: bool) -> Iterator[RawMessage | Pars
             yield from _iter_file(entry, headers_only, sniff=False)
         elif entry.suffix.lower() in MBOX_SUFFIXES:
             yield from _iter_mbox(entry, headers_only)
+        elif entry.suffix == "" and entry.is_file() and _starts_like_mbox(entry):
+            yield from _iter_mbox(entry, headers_only)
 
 
 def _is_maildir(folder: Path) -> bool:
@@ -88,18 +97,30 @@ def _iter_maildir(folder: Path, headers_only: bool) -> Iterator[RawMessage | Par
             files.extend(entry for entry in (folder / subfolder).iterdir() if entry.is_file())
         except OSError as exc:
             yield ParseError(str(folder / subfolder), "folder", f"cannot be listed ({exc.strerror})")
-    for file in sorted(files, key=lambda entry: (entry.name, entry.parent.name)):
-        if file.name.startswith("."):
+    yield from _iter_maildir_files(sorted(files, key=lambda entry: (entry.name, entry.parent.name)), headers_only)
+
+    # Maildir++ keeps each subfolder as ".Name" inside the top Maildir.
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") and entry.is_dir() and _is_maildir(entry):
+            yield from _iter_maildir(entry, headers_only)
+
+
+def _iter_maildir_files(files: list[Path], headers_only: bool) -> Iterator[RawMessage | ParseError]:
+    for file in files:
+        if file.name.startswith(".") or not file.is_file():
             continue
         for record in _iter_file(file, headers_only, sniff=False):
             if isinstance(record, RawMessage):
                 record = RawMessage(record.path, record.location, record.data, _maildir_flags(file.name))
             yield record
 
-    # Maildir++ keeps each subfolder as ".Name" inside the top Maildir.
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") and entry.is_dir() and _is_maildir(entry):
-            yield from _iter_maildir(entry, headers_only)
+
+def _starts_like_mbox(file: Path) -> bool:
+    try:
+        with file.open("rb") as stream:
+            return starts_like_mbox(stream.read(HEADER_CHUNK_BYTES))
+    except OSError:
+        return False
 
 
 def _maildir_flags(name: str) -> str:

@@ -229,3 +229,18 @@ def test_second_owner_address_outbound(tmp_path: Path) -> None:
     item = _read_one(tmp_path, message(sender="alice@work.example.com"), ReadOptions(me=("alice@example.com", "Alice@Work.example.com")))
 
     assert item.direction == "outbound"
+
+
+def test_many_attachments_truncated(tmp_path: Path) -> None:
+    parts = "".join(
+        f'--mix\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="{"Übersicht" * 30}-{number}.pdf"\n\nx\n'
+        for number in range(300)
+    )
+    data = _mime(f'Content-Type: multipart/mixed; boundary="mix"\n\n--mix\nContent-Type: text/plain\n\nFiles.\n{parts}--mix--\n')
+
+    item = _read_one(tmp_path, data)
+
+    assert item.content == "Files."
+    assert 0 < len(item.metadata["attachments"]) < 300
+    assert item.metadata["attachments_truncated"] is True
+    assert all(len(name) <= 200 for name in item.metadata["attachments"])

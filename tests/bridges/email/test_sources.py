@@ -127,3 +127,27 @@ def test_empty_eml_parse_error(tmp_path: Path) -> None:
     (error,) = errors_of(read(path, OWNER_OPTIONS))
 
     assert error.reason == "file is empty"
+
+
+def test_thunderbird_profile_folder(tmp_path: Path) -> None:
+    # Thunderbird keeps each mail folder as an mbox file without suffix, next to an index.
+    local = tmp_path / "Local Folders"
+    write(local / "Inbox", mbox(message(message_id="<in@example.com>")))
+    write(local / "Inbox.msf", b"// <!-- <mdb:mork:z v=\"1.4\"/> -->\n")
+    write(local / "Archives.sbd" / "2023", mbox(message(message_id="<old@example.com>")))
+    write(local / "README", b"Not a mailbox.\n")
+
+    records = list(read(str(local), OWNER_OPTIONS))
+
+    assert errors_of(records) == []
+    assert [item.source_id for item in interactions_of(records)] == ["<old@example.com>", "<in@example.com>"]
+
+
+def test_maildir_cur_folder_alone(tmp_path: Path) -> None:
+    root = maildir(tmp_path / "Mail")
+    write(root / "cur" / "1709540100.M1P1.host:2,S", message(message_id="<cur@example.com>"))
+    write(root / "new" / "1709543700.M1P1.host", message(message_id="<new@example.com>"))
+
+    items = interactions_of(read(str(root / "cur"), OWNER_OPTIONS))
+
+    assert [item.source_id for item in items] == ["<cur@example.com>"]
