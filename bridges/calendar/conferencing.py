@@ -1,8 +1,9 @@
 """Video conferencing links in calendar events, which make a meeting a `video_call`.
 
 Links are searched in LOCATION, DESCRIPTION, URL, CONFERENCE (RFC 7986) and the properties
-Google Calendar and Outlook add for their own meetings. Only the provider's name is kept:
-meeting links often carry the passcode.
+Google Calendar and Outlook add for their own meetings. `conference_provider` is only the
+provider's name, because meeting links often carry the passcode. A link written in LOCATION
+still reaches the item's `location` metadata as it is.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import Iterator
 import icalendar
 import recurring_ical_events
 from icalendar import Calendar, Event
+from icalendar.timezone import tzp
 from recurring_ical_events.errors import BadRuleStringFormat, PeriodEndBeforeStart
 
 from bridges.calendar import attendees
@@ -76,6 +77,11 @@ def read_calendar(path: str, options: ReadOptions) -> Iterator[Record]:
 
     with open(path, "rb") as handle:
         data = handle.read()
+    # icalendar caches VTIMEZONE definitions process-wide by TZID and keeps the first one,
+    # but Outlook names a different zone "Customized Time Zone" in every file. Resetting the
+    # provider empties that cache; values are resolved while parsing, so this file keeps
+    # its own zones.
+    tzp.use_default()
     try:
         calendars = Calendar.from_ical(data, multiple=True)
     except ValueError as exc:
@@ -83,9 +89,20 @@ def read_calendar(path: str, options: ReadOptions) -> Iterator[Record]:
         yield ParseError(path, "file", f"invalid iCalendar file ({type(exc).__name__}): no complete VCALENDAR")
         return
 
+    lines = _event_lines(data)
     own = attendees.own_addresses(options.me)
-    for series_input in _group_series(calendars, _event_lines(data)):
+    series_inputs = _group_series(calendars, lines)
+    for series_input in series_inputs:
         yield from _read_series(path, series_input, options, own, now)
+
+    read_count = sum(len(series_input.components) for series_input in series_inputs)
+    if read_count < len(lines):
+        # icalendar drops a VCALENDAR that never ends, for example in a truncated file.
+        yield ParseError(
+            path,
+            f"line {lines[read_count]}",
+            f"{len(lines) - read_count} VEVENT(s) from here on are not in a complete VCALENDAR",
+        )
 
 
 def _event_lines(data: bytes) -> list[int]:
