@@ -8,7 +8,7 @@ from typing import AsyncIterator
 from aiohttp import web
 
 from hub import keys
-from hub.api.middleware import auth_middleware, error_middleware
+from hub.api.middleware import IN_FLIGHT, InFlight, auth_middleware, error_middleware, in_flight_middleware
 from hub.api.openapi import openapi_document
 from hub.api.routes import EXTRA_ROUTES, ROUTES, Route, add_routes
 from hub.ingest.validate import OwnerHandles
@@ -23,10 +23,11 @@ OPENAPI_ROUTE = Route("GET", "/api/v1/openapi.json", openapi_document, "This Ope
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
-        middlewares=[error_middleware, auth_middleware],
+        middlewares=[in_flight_middleware, error_middleware, auth_middleware],
         client_max_size=settings.server.max_body_bytes,
     )
     app[keys.SETTINGS] = settings
+    app[IN_FLIGHT] = InFlight()
     app[keys.OWNER] = OwnerHandles(settings.owner.handles, settings.owner.phone_region)
     app[keys.DATABASE] = Database(settings.database)
     app[EXTRA_ROUTES] = [OPENAPI_ROUTE]

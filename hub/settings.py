@@ -26,7 +26,7 @@ class _Section(BaseModel):
 
 class ServerSettings(_Section):
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
-    port: int = Field(8080, ge=1, le=65535, description="TCP port the HTTP API listens on.")
+    port: int = Field(8080, ge=0, le=65535, description="TCP port the HTTP API listens on; 0 picks a free one.")
     max_body_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes."
     )

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from hub import keys
-from hub.api.middleware import requires
+from hub.api.middleware import TOKEN_NAME, requires
 from hub.api.params import read_json
 from hub.errors import BadRequest, PayloadTooLarge
 from hub.ingest.item import MAX_BATCH_ITEMS
@@ -56,7 +56,7 @@ async def post_interactions(request: web.Request) -> web.Response:
     for result in results:
         counts[result["status"]] += 1
     logger.info("ingested %d items for token %s: %d created, %d duplicate, %d invalid",
-                len(results), request.get("token_name"), counts["created"], counts["duplicate"],
+                len(results), request.get(TOKEN_NAME), counts["created"], counts["duplicate"],
                 counts["invalid"])
     return web.json_response({"results": results, "counts": counts})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from typing import Awaitable, Callable
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SCOPE_ATTRIBUTE = "_cardmunk_scope"
+TOKEN_NAME = web.RequestKey("token_name", str)
 PUBLIC = "public"
 
 
@@ -31,6 +33,40 @@ def requires(scope: str) -> Callable[[Handler], Handler]:
 
 def required_scope(handler: object) -> str | None:
     return getattr(handler, SCOPE_ATTRIBUTE, None)
+
+
+class InFlight:
+    """Count of requests being handled, so shutdown can wait for them to finish."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def leave(self) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self._idle.set()
+
+    async def wait_idle(self) -> None:
+        await self._idle.wait()
+
+
+IN_FLIGHT = web.AppKey("in_flight", InFlight)
+
+
+@web.middleware
+async def in_flight_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    tracker = request.app[IN_FLIGHT]
+    tracker.enter()
+    try:
+        return await handler(request)
+    finally:
+        tracker.leave()
 
 
 @web.middleware
@@ -97,7 +133,7 @@ async def authenticate(request: web.Request, scope: str) -> str:
         raise Unauthorized("token has been revoked")
     if scope not in GRANTS.get(row["scope"], set()):
         raise Forbidden(f"a token of scope {row['scope']} cannot do this; it needs scope {scope}")
-    request["token_name"] = row["name"]
+    request[TOKEN_NAME] = row["name"]
     return str(row["name"])
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from aiohttp import web
 
 from hub.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+
+logger = logging.getLogger(__name__)
 
 _READ_CHUNK = 64 * 1024
 
@@ -21,6 +24,8 @@ async def read_json(request: web.Request, max_bytes: int) -> Any:
     if request.content_length is not None and request.content_length > max_bytes:
         raise PayloadTooLarge(f"body is {request.content_length} bytes; at most {max_bytes}")
 
+    logger.debug("reading the body of %s %s (%s bytes announced)", request.method, request.path,
+                 request.content_length)
     chunks: list[bytes] = []
     size = 0
     while True:

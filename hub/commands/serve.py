@@ -9,7 +9,7 @@ import signal
 
 from aiohttp import web
 
-from hub.api.middleware import AccessLogger
+from hub.api.middleware import IN_FLIGHT, AccessLogger
 from hub.app import create_app
 from hub.settings import Settings
 
@@ -43,7 +43,19 @@ async def serve(settings: Settings) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
-        logger.info("stopping: finishing in-flight requests")
+        await _drain(runner, app, settings.server.shutdown_timeout_seconds)
     finally:
         await runner.cleanup()
         logger.info("stopped")
+
+
+async def _drain(runner: web.AppRunner, app: web.Application, timeout: float) -> None:
+    """Stop accepting connections, then let the requests in flight finish (up to `timeout`)."""
+    tracker = app[IN_FLIGHT]
+    logger.info("stopping: finishing %d in-flight requests", tracker.count)
+    for site in list(runner.sites):
+        await site.stop()
+    try:
+        await asyncio.wait_for(tracker.wait_idle(), timeout)
+    except asyncio.TimeoutError:
+        logger.warning("%d requests still running after %.0fs; cancelling them", tracker.count, timeout)
