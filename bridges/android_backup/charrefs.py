@@ -33,8 +33,8 @@ TOKEN = re.compile(
     rb"|(?P<control>[\x00-\x08\x0B\x0C\x0E-\x1F])"
 )
 
-# A pair of references is at most 2 * 14 bytes; keep that much back between chunks so that
-# no token or pair is cut in two.
+# A pair of references is at most 2 * 14 bytes. Keeping that many bytes back between chunks
+# means no token or pair is cut in two.
 HOLDBACK = 32
 CHUNK_SIZE = 64 * 1024
 

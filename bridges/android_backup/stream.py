@@ -1,11 +1,11 @@
 """Streaming the records of an "SMS Backup & Restore" XML file, with their line numbers.
 
-The file is one root element (`<calls>` or `<smses>`) whose children are the records; a
+The file is one root element (`<calls>` or `<smses>`) whose children are the records. A
 record may have children of its own (`<mms>` has `<parts>` and `<addrs>`). The app puts the
 data in attributes only, so character data is ignored.
 
-The bytes pass through `charrefs.repair_chunks` and then expat, so only one record is held in
-memory at a time. When expat meets XML that is not well-formed, the reader yields an
+The bytes pass through `charrefs.repair_chunks` and then expat in chunks, so memory holds the
+records of one chunk, never the whole file. When expat meets XML that is not well-formed, the reader yields an
 `XmlSyntaxError` and starts a new parser at the next line that opens a record, because the
 app writes every record on a line of its own. A record cut by the error is lost; the records
 after it are read.
@@ -31,7 +31,7 @@ class RecordElement:
 
 @dataclass(frozen=True)
 class XmlSyntaxError:
-    """XML that is not well-formed; `line` is the line in the file where expat stopped."""
+    """XML that is not well-formed, at the line of the file where expat stopped."""
 
     line: int
     reason: str
@@ -49,8 +49,17 @@ class _TreeBuilder:
         self._line_offset = line_offset
         self._stack: list[ET.Element] = []
         self._record_line = 0
+        self._root_announced = False
         self.root_tag: str | None = None
         self.ready: list[RecordElement] = []
+
+    def drain(self) -> Iterator[str | RecordElement]:
+        """Yield the root tag once it is known, then the records completed since last time."""
+        if self.root_tag is not None and not self._root_announced:
+            self._root_announced = True
+            yield self.root_tag
+        ready, self.ready = self.ready, []
+        yield from ready
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         depth = len(self._stack)
@@ -88,31 +97,25 @@ def _parse_segment(
     parser.StartElementHandler = builder.start
     parser.EndElementHandler = builder.end
     parser.EntityDeclHandler = _reject_entity
-    announced_root = False
 
     try:
         if prefix:
             parser.Parse(prefix, False)
         for data in chunks:
             parser.Parse(data, False)
-            if builder.root_tag is not None and not announced_root:
-                announced_root = True
-                yield builder.root_tag
-            yield from builder.ready
-            builder.ready.clear()
+            yield from builder.drain()
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
-        yield from builder.ready
+        yield from builder.drain()
         yield XmlSyntaxError(exc.lineno + line_offset, f"invalid XML: {expat.ErrorString(exc.code)}")
         return
     except _EntityDeclared:
+        yield from builder.drain()
         yield XmlSyntaxError(
             parser.CurrentLineNumber + line_offset, "invalid file: the XML declares entities"
         )
         return
-    if builder.root_tag is not None and not announced_root:
-        yield builder.root_tag
-    yield from builder.ready
+    yield from builder.drain()
 
 
 def _is_record_start(line: bytes, record_tags: frozenset[str]) -> bool:
@@ -179,7 +182,7 @@ def iter_records(
             resume_line = _seek_next_record(raw, segment, error.line, record_tags)
             if resume_line is None:
                 return
-            # The new parser sees a synthetic root start tag, then the file from the record
-            # line on; the file's own closing root tag closes it.
+            # The new parser reads a synthetic root start tag, then the file from the record
+            # line on. The file's own closing root tag closes it.
             prefix = b"<" + root_tag.encode() + b">"
             first_line = resume_line

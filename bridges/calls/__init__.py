@@ -1,6 +1,6 @@
 """Phone calls from call log backups: Android "SMS Backup & Restore" XML, or CSV.
 
-`read` tells the formats apart by their first character (`<` for XML). The XML reader is in
+`read` distinguishes the formats by their first character (`<` for XML). The XML reader is in
 `xml_log`, the CSV reader and its columns in `csv_log`, the item in `call`.
 """
 

@@ -83,8 +83,8 @@ def read_sms(
         "occurred_at": occurred_at,
         "direction": direction,
         "subject": fields.optional_text(attributes.get("subject")),
-        # NOTE: a body that is exactly "null" cannot be told from the app's marker for an
-        # empty column, so it is read as no text.
+        # NOTE: a body that is exactly "null" is indistinguishable from the app's marker for
+        # an empty column, so it is read as no text.
         "content": fields.optional_text(attributes.get("body")),
         "participants": participants,
         "metadata": metadata,

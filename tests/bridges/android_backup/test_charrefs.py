@@ -52,3 +52,22 @@ def test_chunks_give_same_bytes(chunk_size: int) -> None:
 )
 def test_repair_tokens(raw: bytes, expected: bytes) -> None:
     assert repair(raw) == expected
+
+
+class _CountingReader(io.BytesIO):
+    """A byte stream that counts how often it is read."""
+
+    reads = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.reads += 1
+        return super().read(size)
+
+
+def test_chunks_read_lazily() -> None:
+    source = _CountingReader(SAMPLE * 1000)
+    chunks = repair_chunks(source, chunk_size=1024)
+
+    first = next(chunks)
+    assert source.reads == 1
+    assert 0 < len(first) <= 1024
