@@ -196,6 +196,8 @@ class Importer:
             await self.sink.send(batch)
             self.progress.batch_done()
         self._commit()
+        if batch and self.checkpoint is not None:
+            logger.debug("batch of %d interactions acknowledged; checkpoint saved", len(batch))
 
     def _commit(self) -> None:
         if self.checkpoint is not None:

@@ -55,11 +55,12 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             name="email",
             module="bridges.email",
-            summary="import emails from .eml files and mbox mailboxes",
+            summary="import emails from mbox mailboxes, Maildirs and .eml files",
             files=(
-                "Each PATH is one RFC 5322 message (.eml, as saved by a mail client or a "
-                "phone system) or an mbox mailbox (Thunderbird, Google Takeout, mutt). "
-                "Pass your own addresses with --me so that your mails count as outbound."
+                "Each PATH is an mbox mailbox (Thunderbird, Google Takeout, mutt), a Maildir "
+                "folder, or one RFC 5322 message (.eml, as saved by a mail client or a phone "
+                "system). Pass your own addresses with --me so that your mails count as outbound. "
+                "Folders are read whole on every run: only files are checkpointed."
             ),
             example="cardmunk-bridge email ~/mail/archive.mbox ~/Downloads/*.eml --me alice@example.com",
         ),
@@ -80,7 +81,9 @@ SOURCES: dict[str, SourceSpec] = {
             summary="import phone calls from Android call log backups",
             files=(
                 "Each PATH is a calls-*.xml file written by the Android app "
-                "'SMS Backup & Restore'. Numbers without a country code use --phone-region."
+                "'SMS Backup & Restore', or a CSV call log with the header "
+                "date,number,name,direction,status,duration_seconds. Numbers without a "
+                "country code use --phone-region."
             ),
             example="cardmunk-bridge calls calls-20240310110000.xml --phone-region US",
         ),
@@ -90,7 +93,9 @@ SOURCES: dict[str, SourceSpec] = {
             summary="import text messages from Android SMS/MMS backups",
             files=(
                 "Each PATH is an sms-*.xml file written by the Android app "
-                "'SMS Backup & Restore'. Numbers without a country code use --phone-region."
+                "'SMS Backup & Restore'. Pass the phone's own number with --me, so that you "
+                "stay out of the participants of group MMS. Numbers without a country code "
+                "use --phone-region."
             ),
             example="cardmunk-bridge sms sms-20240310110000.xml --phone-region US --me +15550100",
         ),
@@ -99,10 +104,10 @@ SOURCES: dict[str, SourceSpec] = {
             module="bridges.whatsapp",
             summary="import chats from WhatsApp 'Export chat' text files",
             files=(
-                "Each PATH is the .txt file of WhatsApp's 'Export chat' (Android or iPhone; "
-                "unzip an export with media first). The file has local wall-clock times "
-                "only: set --timezone to the phone's zone if it differs from this machine's. "
-                "Pass your WhatsApp display name with --me."
+                "Each PATH is the .txt file of WhatsApp's 'Export chat' (Android or iPhone, "
+                "any language) or the .zip of an export with media. The export has local "
+                "wall-clock times only: set --timezone to the phone's zone if it differs from "
+                "this machine's. Pass your WhatsApp display name with --me."
             ),
             example='cardmunk-bridge whatsapp "WhatsApp Chat with Bob.txt" --me Alice --timezone Europe/Berlin',
         ),
@@ -112,9 +117,11 @@ SOURCES: dict[str, SourceSpec] = {
             summary="import chats from Telegram Desktop JSON exports",
             files=(
                 "Each PATH is a result.json written by Telegram Desktop's 'Export chat "
-                "history' or 'Export Telegram data' in JSON format."
+                "history' or 'Export Telegram data' in JSON format. A single-chat export "
+                "does not name you: pass your user id (user123456789 or 123456789) or your "
+                "display name with --me."
             ),
-            example="cardmunk-bridge telegram ChatExport_2024-03-10/result.json --me 123456789",
+            example="cardmunk-bridge telegram ChatExport_2024-03-10/result.json --me user123456789",
         ),
         SourceSpec(
             name="signal",

@@ -50,7 +50,7 @@ async def records_of_stream(
             else:
                 hand_over(_End())
         except (RuntimeError, concurrent.futures.CancelledError):
-            return  # the event loop stopped, at exit or after Ctrl-C: nobody reads any more
+            return  # the event loop stopped (at exit or after Ctrl-C), so no consumer is left
 
     threading.Thread(target=pump, name="stream-reader", daemon=True).start()
     # One pending get() is kept across idle timeouts: cancelling it could lose a record.
