@@ -7,6 +7,9 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+import bot.app_setup
+import hub.scores.app_setup
+import hub.web.app_setup
 from hub import keys
 from hub.api.middleware import IN_FLIGHT, InFlight, auth_middleware, error_middleware, in_flight_middleware
 from hub.api.openapi import openapi_document
@@ -35,6 +38,11 @@ def create_app(settings: Settings) -> web.Application:
     add_routes(app, ROUTES)
     add_routes(app, [OPENAPI_ROUTE])
     app.cleanup_ctx.append(_database_context)
+
+    # Features built on the core; each adds its own routes and start/stop context.
+    hub.scores.app_setup.setup(app)
+    bot.app_setup.setup(app)
+    hub.web.app_setup.setup(app)
     return app
 
 

@@ -8,10 +8,15 @@ file: the Telegram bot token comes from the environment (`CARDMUNK_TELEGRAM_TOKE
 from __future__ import annotations
 
 import tomllib
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.settings import TelegramSettings
+from hub.scores.settings import ScoresSettings
+from hub.web.settings import WebSettings
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
 
@@ -75,6 +80,19 @@ class OwnerSettings(_Section):
                 raise ValueError(f'{value!r} is not "kind:handle" with a known kind')
         return values
 
+    timezone: str = Field(
+        "UTC", description="IANA zone for showing dates and reading dates in queries, e.g. Europe/Berlin."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone name such as Europe/Berlin") from None
+        return value
+
     @field_validator("phone_region")
     @classmethod
     def _region_code(cls, value: str | None) -> str | None:
@@ -99,6 +117,9 @@ class Settings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     owner: OwnerSettings = Field(default_factory=OwnerSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    scores: ScoresSettings = Field(default_factory=ScoresSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
 
 def load_settings(path: Path | None, overrides: dict[str, Any] | None = None) -> Settings:

@@ -1,0 +1,1 @@
+"""Activity scores: type weights, recency decay, scheduled refresh, explainable breakdown."""
