@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -20,9 +20,13 @@ from hub.storage.errors import QueryTimeout
 
 
 def _query_from_request(request: web.Request) -> SearchQuery:
-    """Combine `q` (the shared syntax) with the separate filter parameters."""
+    """Combine `q` (the shared syntax) with the separate filter parameters.
+
+    Dates without a time are days in the owner's time zone (`owner.timezone`).
+    """
+    zone = ZoneInfo(request.app[keys.SETTINGS].owner.timezone)
     try:
-        query = parse_query(request.query.get("q", ""))
+        query = parse_query(request.query.get("q", ""), zone)
     except QuerySyntaxError as exc:
         raise InvalidQuery(f"q: {exc}") from None
 
@@ -33,7 +37,7 @@ def _query_from_request(request: web.Request) -> SearchQuery:
         if not raw:
             continue
         try:
-            bound = parse_time_bound(raw, timezone.utc, name, end_of_day=(name == "until"))
+            bound = parse_time_bound(raw, zone, name, end_of_day=(name == "until"))
         except QuerySyntaxError:
             raise BadRequest(f"query parameter {name} must be a date or an RFC 3339 timestamp, got {raw[:40]!r}") from None
         if name == "since":

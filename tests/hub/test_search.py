@@ -209,3 +209,13 @@ async def test_search_time_budget(hub_factory: Any) -> None:
             "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",
         )
     assert (await hub.get("/api/v1/interactions", q="common", limit="1"))["interactions"]
+
+
+async def test_dates_read_in_owner_zone(hub_factory: Any) -> None:
+    hub = await hub_factory(owner={"timezone": "Asia/Tokyo"})
+    # 00:30 on May 1 in Tokyo is still April 30 in UTC.
+    await hub.push(interaction("late", occurred_at="2024-04-30T15:30:00Z"))
+
+    assert await search(hub, q="after:2024-05-01") == ["late"]
+    assert await search(hub, since="2024-05-01") == ["late"]
+    assert await search(hub, q="before:2024-04-30") == []
