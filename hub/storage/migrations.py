@@ -91,6 +91,22 @@ MIGRATIONS: list[str] = [
         revoked_at INTEGER
     );
     """,
+    # 2: login sessions of the web page.
+    """
+    -- A row per login. The cookie holds a random session id; only its SHA-256 digest is
+    -- stored, so a copy of the database cannot be used to take over a session.
+    CREATE TABLE web_sessions (
+        id INTEGER PRIMARY KEY,
+        id_digest BLOB NOT NULL UNIQUE,
+        -- "admin" (password or admin token) or "read" (read token: may look, not merge).
+        role TEXT NOT NULL,
+        -- The API token used to log in, if any: revoking it ends the session too.
+        token_key_id TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
