@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None, sources: dict[str, SourceSpec] = SOU
         with logging_redirect_tqdm(loggers=[logging.getLogger("bridges")]):
             return asyncio.run(run_bridge(settings, reader))
     except KeyboardInterrupt:
-        logger.error("interrupted; the checkpoint holds what the hub acknowledged, a re-run resumes there")
+        logger.error("interrupted; the checkpoint contains what the hub acknowledged, so a re-run resumes there")
         return EXIT_INTERRUPTED
 
 

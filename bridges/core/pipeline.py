@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, replace
-from typing import AsyncIterator
+from typing import AsyncIterator, Iterator
 
 from bridges.core.checkpoint import CheckpointFile, FileProgress, fingerprint
 from bridges.core.deadletter import DeadLetterFile
 from bridges.core.progress import Progress
-from bridges.core.records import InteractionItem, ParseError, Reader, Record, Skipped
+from bridges.core.records import InteractionItem, ParseError, ReadOptions, Reader, Record, Skipped
 from bridges.core.settings import STDIN_PATH, RunSettings
 from bridges.core.sinks import PendingItem, Sink
 from bridges.core.streaming import records_of_stream
@@ -31,6 +31,22 @@ logger = logging.getLogger(__name__)
 IDLE_FLUSH_SECONDS = 2.0
 # Parse errors beyond this many per run go to the dead-letter file only, not to the log.
 MAX_LOGGED_ERRORS = 20
+
+
+class ReaderFailed(Exception):
+    """A reader raised instead of yielding a ParseError; `error` is what it raised."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.error = error
+
+
+def _guarded(reader: Reader, path: str, options: ReadOptions) -> Iterator[Record]:
+    """Yield the reader's records, turning whatever it raises into ReaderFailed."""
+    try:
+        yield from reader(path, options)
+    except Exception as exc:
+        raise ReaderFailed(exc) from exc
 
 
 @dataclass
@@ -117,8 +133,10 @@ class Importer:
                     continue
                 self.progress.advance()
                 await self._handle(record, cursor)
-        except Exception as exc:  # an unreadable file or a reader bug must not stop the other files
-            self._reader_failed(cursor, exc)
+        except ReaderFailed as failure:
+            # An unreadable file or a reader bug must not stop the other files. Errors of
+            # the hub, the checkpoint or the dead-letter file do stop the run.
+            self._reader_failed(cursor, failure.error)
         else:
             cursor.finished = True
         finally:
@@ -133,7 +151,7 @@ class Importer:
         )
 
     async def _records_of(self, cursor: FileCursor) -> AsyncIterator[Record]:
-        records = self.reader(cursor.path, self.settings.options)
+        records = _guarded(self.reader, cursor.path, self.settings.options)
         if cursor.path == STDIN_PATH:
             async for record in records_of_stream(records, self._flush, IDLE_FLUSH_SECONDS):
                 yield record
@@ -161,11 +179,11 @@ class Importer:
 
     def _reader_failed(self, cursor: FileCursor, exc: Exception) -> None:
         # Only the exception type reaches the log: its message may quote the file's content.
-        logger.error(
-            "%s: the reader failed after %d records (%s); going on with the next file",
-            cursor.label, cursor.position, type(exc).__name__,
-        )
         location = f"record {cursor.position + 1}"
+        logger.error(
+            "%s: the reader failed at %s (%s); going on with the next file",
+            cursor.label, location, type(exc).__name__,
+        )
         self._report_error(cursor, cursor.path, location, f"reader failed: {type(exc).__name__}: {exc}", log=False)
 
     def _report_error(self, cursor: FileCursor, file: str, location: str, reason: str, log: bool = True) -> None:

@@ -42,7 +42,11 @@ class Progress:
 
     def _status(self) -> str:
         counts = self.counts
-        return f"created={counts.created} duplicates={counts.duplicates} rejected={counts.rejected}"
+        status = f"interactions={counts.interactions_found}"
+        # A dry run sends nothing, so it shows no hub counts.
+        if counts.created or counts.duplicates or counts.rejected:
+            status += f" created={counts.created} duplicates={counts.duplicates} rejected={counts.rejected}"
+        return status
 
 
 class BarProgress(Progress):

@@ -31,7 +31,7 @@ class RetryPolicy:
 
     def delay(self, retry_number: int, retry_after: float | None, random: Callable[[], float]) -> float:
         """Return the wait before retry number `retry_number` (1 for the first retry)."""
-        bound = min(self.max_delay, self.base_delay * 2 ** (retry_number - 1))
+        bound = min(self.max_delay, self.base_delay * 2.0 ** (retry_number - 1))
         jittered = random() * bound
         if retry_after is None:
             return jittered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
@@ -63,9 +64,19 @@ async def run_bridge(
             await importer.run()
         else:
             stopped_early = await _push(settings, reader, counts, progress, policy, sleep)
+    except BrokenPipeError:
+        # The reader of --dry-run output went away (`| head`): stop without a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        logger.info("standard output was closed; stopped")
+        stopped_early = True
+    except OSError as exc:
+        # Readers' errors are reported per file, so this is the checkpoint, the dead-letter
+        # file or standard output failing: the run cannot record its progress.
+        logger.error("stopped: %s", exc)
+        stopped_early = True
     finally:
         progress.close()
-        logger.info(counts.summary_line())
+        logger.info("%s", counts.summary_line())
     return counts.exit_status(stopped_early)
 
 
@@ -88,7 +99,7 @@ async def _push(
             await Importer(settings, reader, sink, counts, progress, checkpoint, dead_letter).run()
     except HubError as exc:
         logger.error("stopped: %s", exc)
-        logger.info("the checkpoint %s holds what the hub acknowledged; a re-run resumes there", checkpoint.path)
+        logger.info("the checkpoint %s contains what the hub acknowledged; a re-run resumes there", checkpoint.path)
         return True
     finally:
         dead_letter.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from bridges.core.client import BatchTooLarge, HubClient, ItemResult
 from bridges.core.deadletter import DeadLetterFile
@@ -74,7 +74,7 @@ class HubSink:
         await self.send(batch[:middle])
         await self.send(batch[middle:])
 
-    def _record(self, batch: list[PendingItem], bodies: list[dict], results: list[ItemResult]) -> None:
+    def _record(self, batch: list[PendingItem], bodies: list[dict[str, Any]], results: list[ItemResult]) -> None:
         rejected = 0
         for pending, body, result in zip(batch, bodies, results):
             if result.status == "created":

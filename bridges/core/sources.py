@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import cast
 
 from bridges.core.records import Reader
 
@@ -46,7 +47,7 @@ class SourceSpec:
         read = getattr(module, "read", None)
         if not callable(read):
             raise ReaderUnavailable(f"module {self.module} has no read(path, options) function")
-        return read
+        return cast(Reader, read)
 
 
 SOURCES: dict[str, SourceSpec] = {

@@ -232,6 +232,64 @@ async def test_wrong_token_stops_run(tmp_path: Path, hub: HubStub, hub_url: str,
     assert not state["checkpoint"].exists()
 
 
+async def test_wrong_token_mid_file_stops_run(
+    tmp_path: Path, hub: HubStub, hub_url: str, state: dict[str, Path]
+) -> None:
+    first = write_lines(tmp_path / "first.jsonl", [make_item(number) for number in range(3)])
+    second = write_lines(tmp_path / "second.jsonl", [make_item(number) for number in range(3, 6)])
+
+    result = await run_bridge(
+        tmp_path, "not-the-token", "jsonl", first, second, *options(hub_url, state, "--batch-size", "1")
+    )
+
+    assert result.returncode == 1
+    assert "rejected the token" in result.stderr
+    assert "reader failed" not in result.stderr
+    assert result.summary["files_read"] == 1
+    assert len(hub.requests) == 1
+
+
+async def test_reader_failure_skips_to_next_file(
+    tmp_path: Path, hub: HubStub, hub_url: str, state: dict[str, Path]
+) -> None:
+    broken = write_lines(tmp_path / "broken.jsonl", [make_item(1), {"raise": "private detail"}, make_item(2)])
+    intact = write_lines(tmp_path / "intact.jsonl", [make_item(3)])
+
+    result = await run_bridge(tmp_path, TOKEN, "jsonl", broken, intact, *options(hub_url, state, "--batch-size", "1"))
+
+    assert result.returncode == 1
+    assert result.summary["errors"] == 1
+    assert result.summary["created"] == 2
+    assert sorted(source_id for _, source_id in hub.stored) == ["test-1", "test-3"]
+    assert "input 1/2: the reader failed at record 2 (RuntimeError)" in result.stderr
+    assert "private detail" not in result.stderr
+    (letter,) = dead_letters(state["dead_letter"])
+    assert letter == {
+        "item": None,
+        "errors": [{"field": None, "message": "reader failed: RuntimeError: private detail"}],
+        "file": broken,
+        "location": "record 2",
+    }
+    entries = checkpoint_entries(state["checkpoint"])
+    assert entries[os.path.abspath(broken)]["complete"] is False
+    assert entries[os.path.abspath(broken)]["records_done"] == 1
+    assert entries[os.path.abspath(intact)]["complete"] is True
+
+
+async def test_unwritable_checkpoint_stops_run(tmp_path: Path, hub: HubStub, hub_url: str) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("", encoding="utf-8")
+    path = write_lines(tmp_path / "items.jsonl", [make_item(number) for number in range(3)])
+    state = {"checkpoint": not_a_folder / "checkpoint.json", "dead_letter": tmp_path / "rejected.jsonl"}
+
+    result = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state))
+
+    assert result.returncode == 1
+    assert "ERROR bridges.core.runner: stopped: " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.summary["created"] == 3
+
+
 async def test_logs_hold_no_private_data(tmp_path: Path, hub_url: str, state: dict[str, Path]) -> None:
     path = write_lines(
         tmp_path / "Chat with Bob Example.jsonl",

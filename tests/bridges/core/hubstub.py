@@ -96,6 +96,7 @@ class HubStub:
         counts = {"created": 0, "duplicate": 0, "invalid": 0}
         for index, item in enumerate(items):
             key = (item["source"], item["source_id"])
+            result: dict[str, Any]
             if item.get("metadata", {}).get(INVALID_FLAG):
                 result = {
                     "index": index,

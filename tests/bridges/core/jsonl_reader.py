@@ -1,7 +1,8 @@
 """A tiny reader for the framework's tests: one JSON object per line.
 
-A line holding an item in the ingestion API's shape yields that item, `{"skip": REASON}`
+A line containing an item in the ingestion API's shape yields that item, `{"skip": REASON}`
 yields a Skipped record, and any other line yields a ParseError, like a real reader.
+`{"raise": MESSAGE}` makes the reader raise RuntimeError, as a reader with a bug would.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def _read_lines(path: str, lines: Iterable[str], options: ReadOptions) -> Iterat
         except ValueError:
             yield ParseError(path, location, "not a JSON object")
             continue
+        if isinstance(data, dict) and "raise" in data:
+            raise RuntimeError(data["raise"])  # a reader bug, for the framework's tests
         if isinstance(data, dict) and "skip" in data:
             yield Skipped(path, location, str(data["skip"]))
             continue

@@ -36,7 +36,8 @@ def test_log_lines_at_interval(caplog: pytest.LogCaptureFixture) -> None:
 
     lines = [record.getMessage() for record in caplog.records]
     assert len(lines) == 3
-    assert lines[0] == "progress: input 2/3, 7 records read, created=4 duplicates=0 rejected=0"
+    assert lines[2].startswith("progress: input 2/3, 19 records read")
+    assert lines[0] == "progress: input 2/3, 7 records read, interactions=0 created=4 duplicates=0 rejected=0"
 
 
 def test_bar_on_terminal() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bridges.core.sources import SOURCES, ReaderUnavailable, SourceSpec
+from tests.bridges.core import jsonl_reader
 
 
 def spec_for(module: str) -> SourceSpec:
@@ -17,7 +18,7 @@ def spec_for(module: str) -> SourceSpec:
 def test_loads_read_function() -> None:
     reader = spec_for("tests.bridges.core.jsonl_reader").load_reader()
 
-    assert reader.__name__ == "read"
+    assert reader is jsonl_reader.read
 
 
 def test_missing_module_named() -> None:
