@@ -4,7 +4,7 @@
 
 One subcommand per source (see `bridges.core.sources`). Exit status: 0 when every record
 was delivered, 1 when records were rejected or failed or the run stopped early, 2 for
-usage errors found before any file is read.
+usage errors found before any file is read, 130 after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ EPILOG = (
     "of each unchanged file the hub acknowledged, and the hub ignores duplicates. Records the "
     "hub rejects and records that cannot be parsed go to the dead-letter file.",
     "Exit status: 0 when everything was delivered, 1 when records were rejected or failed or "
-    "the run stopped early, 2 for invalid options.",
+    "the run stopped early, 2 for invalid options, 130 when interrupted with Ctrl-C.",
 )
 
 
