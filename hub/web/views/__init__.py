@@ -1,0 +1,1 @@
+"""Handlers of the web page's routes, one module per area."""
