@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 TOKEN_ENVIRONMENT_VARIABLE = "CARDMUNK_TELEGRAM_TOKEN"
 WEBHOOK_SECRET_ENVIRONMENT_VARIABLE = "CARDMUNK_TELEGRAM_WEBHOOK_SECRET"
@@ -23,3 +23,18 @@ class TelegramSettings(BaseModel):
     mode: Literal["polling", "webhook"] = Field("polling", description="How updates arrive.")
     webhook_url: str | None = Field(None, description="Public URL Telegram posts updates to (webhook mode).")
     webhook_path: str = Field("/telegram/webhook", description="Route of the hub that receives updates.")
+
+    @field_validator("owner_ids")
+    @classmethod
+    def _positive_ids(cls, values: list[int]) -> list[int]:
+        for value in values:
+            if value <= 0:
+                raise ValueError(f"{value} is not a Telegram user id (user ids are positive)")
+        return values
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/") or value.startswith("/api/"):
+            raise ValueError(f"{value!r} must start with / and lie outside /api/")
+        return value

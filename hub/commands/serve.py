@@ -11,7 +11,7 @@ from aiohttp import web
 
 from hub.api.middleware import IN_FLIGHT, AccessLogger
 from hub.app import create_app
-from hub.settings import Settings
+from hub.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         logger.error("cannot listen on %s:%d: %s", settings.server.host, settings.server.port, exc)
         return 1
+    except SettingsError as exc:
+        # A feature found its settings unusable while the app was built (e.g. the Telegram bot).
+        logger.error("%s", exc)
+        return 2
     return 0
 
 

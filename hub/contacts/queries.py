@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hub.cursor import decode_cursor, encode_cursor
@@ -104,21 +105,31 @@ async def get_contact(reader: ReadPool, contact_id: int) -> dict[str, Any]:
         raise ContactNotFound(contact_id)
 
     handles = await _handles_of(reader, [contact_id])
-    counts = await reader.fetch_all(
+    contact = _contact_summary(row, handles.get(contact_id, []))
+    contact["counts"] = await interaction_counts(reader, contact_id)
+    return contact
+
+
+async def interaction_counts(reader: ReadPool, contact_id: int,
+                             since: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Count a contact's interactions by type and by source, those from `since` on if given."""
+    sql = (
         "SELECT i.type, i.source, count(*) AS n FROM interactions i WHERE i.id IN"
         " (SELECT p.interaction_id FROM interaction_participants p JOIN handles h ON h.id = p.handle_id"
-        "  WHERE h.contact_id = ?) GROUP BY i.type, i.source",
-        [contact_id],
+        "  WHERE h.contact_id = ?)"
     )
+    params: list[Any] = [contact_id]
+    if since is not None:
+        sql += " AND i.occurred_at >= ?"
+        params.append(int(since.timestamp()))
+    counts = await reader.fetch_all(sql + " GROUP BY i.type, i.source", params)
+
     by_type: dict[str, int] = {}
     by_source: dict[str, int] = {}
     for count in counts:
         by_type[count["type"]] = by_type.get(count["type"], 0) + count["n"]
         by_source[count["source"]] = by_source.get(count["source"], 0) + count["n"]
-
-    contact = _contact_summary(row, handles.get(contact_id, []))
-    contact["counts"] = {"by_type": by_type, "by_source": by_source}
-    return contact
+    return {"by_type": by_type, "by_source": by_source}
 
 
 async def _handles_of(reader: ReadPool, contact_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

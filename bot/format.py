@@ -1,0 +1,119 @@
+"""Formatting shared by the bot's commands: dates in the owner's zone, snippets, counts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+from typing import Any, Iterable, Sequence
+
+from bot.answer import Line, Span
+
+ELLIPSIS = "…"
+MAX_SNIPPET_CHARS = 300
+MAX_NAME_CHARS = 64
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+
+_WHITESPACE = re.compile(r"\s+")
+
+TYPE_NAMES = {
+    "message": ("message", "messages"),
+    "email": ("email", "emails"),
+    "call": ("call", "calls"),
+    "video_call": ("video call", "video calls"),
+    "meeting": ("meeting", "meetings"),
+    "other": ("other", "others"),
+}
+
+
+def local_time(timestamp: str | None, zone: tzinfo) -> str:
+    """Format an RFC 3339 timestamp as "2024-03-08 21:10" in `zone`."""
+    if not timestamp:
+        return "unknown"
+    return datetime.fromisoformat(timestamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(timestamp: str | None, zone: tzinfo) -> str:
+    if not timestamp:
+        return "unknown"
+    return datetime.fromisoformat(timestamp).astimezone(zone).strftime("%Y-%m-%d")
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """Collapse white space and cut `text` to `max_chars` characters, marking the cut with …."""
+    text = _WHITESPACE.sub(" ", text).strip()
+    if len(text) <= max_chars:
+        return text
+    return text[: max_chars - 1].rstrip() + ELLIPSIS
+
+
+def snippet_line(snippet: dict[str, Any], max_chars: int = MAX_SNIPPET_CHARS) -> Line:
+    """Turn a search hit's snippet into spans, the matched words bold, white space collapsed."""
+    text: str = snippet.get("text") or ""
+    spans: Line = []
+    position = 0
+    for start, end in snippet.get("highlights") or []:
+        if start > position:
+            spans.append(Span(text[position:start]))
+        spans.append(Span(text[start:end], bold=True))
+        position = max(position, end)
+    if position < len(text):
+        spans.append(Span(text[position:]))
+    return _truncate_spans(_collapse_spans(spans), max_chars)
+
+
+def _collapse_spans(spans: Line) -> Line:
+    collapsed: Line = []
+    for span in spans:
+        collapsed.append(Span(_WHITESPACE.sub(" ", span.text), span.bold, span.italic))
+    if collapsed:
+        collapsed[0] = Span(collapsed[0].text.lstrip(), collapsed[0].bold, collapsed[0].italic)
+        collapsed[-1] = Span(collapsed[-1].text.rstrip(), collapsed[-1].bold, collapsed[-1].italic)
+    return [span for span in collapsed if span.text]
+
+
+def _truncate_spans(spans: Line, max_chars: int) -> Line:
+    result: Line = []
+    room = max_chars
+    for span in spans:
+        if len(span.text) < room:
+            result.append(span)
+            room -= len(span.text)
+            continue
+        result.append(Span(span.text[: max(room - 1, 0)] + ELLIPSIS, span.bold, span.italic))
+        break
+    return result
+
+
+def names_text(names: Sequence[str], max_names: int = 3) -> str:
+    """Return "Alice, Bob and 4 more" with each name cut to MAX_NAME_CHARS."""
+    shown = [shorten(name, MAX_NAME_CHARS) for name in names[:max_names]]
+    if len(names) > max_names:
+        shown.append(f"{len(names) - max_names} more")
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def type_count(interaction_type: str, count: int) -> str:
+    singular, plural = TYPE_NAMES.get(interaction_type, (interaction_type, interaction_type))
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """Return "3 emails, 1 call" (largest first), or "none"."""
+    ordered = sorted(((n, t) for t, n in counts.items() if n), key=lambda item: (-item[0], item[1]))
+    if not ordered:
+        return "none"
+    return ", ".join(type_count(interaction_type, n) for n, interaction_type in ordered)
+
+
+def sparkline(values: Iterable[float]) -> str:
+    """Draw values as block characters from ▁ (the lowest) to █ (the highest)."""
+    numbers = list(values)
+    if not numbers:
+        return ""
+    low, high = min(numbers), max(numbers)
+    if high == low:
+        return (SPARK_LEVELS[0] if high == 0 else SPARK_LEVELS[len(SPARK_LEVELS) // 2]) * len(numbers)
+    top = len(SPARK_LEVELS) - 1
+    return "".join(SPARK_LEVELS[round((value - low) / (high - low) * top)] for value in numbers)

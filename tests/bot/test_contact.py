@@ -1,0 +1,99 @@
+"""/contact through the real bot: the card, picking among matches, no match, bad input."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from tests.bot.conftest import BotHub
+from tests.hub.conftest import interaction
+
+ALICE = {"handle": "alice@example.com", "kind": "email", "name": "Alice Example", "role": "from"}
+
+
+def days_ago(days: int) -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
+
+
+async def test_contact_card(bot_hub: BotHub) -> None:
+    oldest = days_ago(400)
+    await bot_hub.hub.push(
+        interaction("recent", occurred_at=days_ago(3), participants=[ALICE], subject="Hiking",
+                    content="See you at the trailhead"),
+        interaction("call", type="call", source="phone", occurred_at=days_ago(100), subject=None, content=None,
+                    duration_seconds=300,
+                    participants=[{"handle": "+15550123", "kind": "phone", "name": "Alice Example", "role": "from"}]),
+        interaction("old", occurred_at=oldest, participants=[ALICE]),
+    )
+
+    [reply] = await bot_hub.ask("/contact alice@example")
+    text = bot_hub.message_of(reply).text
+
+    assert text.startswith("Alice Example\n")
+    assert "email: alice@example.com" in text
+    assert "Last interaction: " in text and "· email · email\nHiking\nSee you at the trailhead" in text
+    assert "Last 30 days: 1 email\n" in text
+    assert "Last 365 days: 1 email\n" in text
+    assert "All time: 2 emails\n" in text
+    first = datetime.fromisoformat(oldest).astimezone(ZoneInfo("Europe/Berlin")).date()
+    assert f"First interaction: {first.isoformat()}" in text
+
+
+async def test_contact_counts_every_type(bot_hub: BotHub) -> None:
+    participants = [ALICE]
+    await bot_hub.hub.push(
+        interaction("e1", occurred_at=days_ago(1), participants=participants),
+        interaction("e2", occurred_at=days_ago(2), participants=participants),
+        interaction("m1", type="meeting", source="meeting", occurred_at=days_ago(40), participants=participants),
+    )
+
+    [reply] = await bot_hub.ask("/contact Alice Example")
+    text = bot_hub.message_of(reply).text
+
+    assert "Last 30 days: 2 emails\n" in text
+    assert "Last 365 days: 2 emails, 1 meeting\n" in text
+
+
+async def test_contact_choices_then_card(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(
+        interaction("a1", participants=[ALICE]),
+        interaction("a2", participants=[{"handle": "alicia@example.org", "kind": "email",
+                                         "name": "Alicia Other", "role": "from"}]),
+    )
+
+    [reply] = await bot_hub.ask("/contact ali")
+    message = bot_hub.message_of(reply)
+    labels = sorted(b[0]["text"] for b in message.reply_markup["inline_keyboard"])
+
+    assert message.text == "2 contacts match. Pick one:"
+    assert labels == ["Alice Example · alice@example.com", "Alicia Other · alicia@example.org"]
+
+    await bot_hub.press(message, "Alicia Other")
+
+    assert message.text.startswith("Alicia Other\n")
+    assert message.reply_markup is None
+
+
+async def test_contact_exact_name_wins(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(
+        interaction("a1", participants=[{"handle": "al@example.com", "kind": "email", "name": "Al", "role": "from"}]),
+        interaction("a2", participants=[ALICE]),
+    )
+
+    [reply] = await bot_hub.ask("/contact al")
+
+    assert bot_hub.message_of(reply).text.startswith("Al\n")
+
+
+async def test_contact_not_found(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(interaction("a1", participants=[ALICE]))
+
+    [reply] = await bot_hub.ask("/contact zoe")
+
+    assert reply.params["text"].startswith("No contact matches <i>zoe</i>.")
+
+
+async def test_contact_without_argument(bot_hub: BotHub) -> None:
+    [reply] = await bot_hub.ask("/contact")
+
+    assert reply.params["text"].startswith("Send /contact followed by a name")
