@@ -50,20 +50,68 @@ def store_items(transaction: Transaction, items: list[ValidItem], now: int,
     connection = transaction.connection
     _schedule_fts_feed(transaction)
 
-    handle_cache: dict[tuple[str, str], tuple[int, int]] = {}
+    batch = _Batch()
     results: list[StoredItem] = []
     created: list[CreatedInteraction] = []
     for valid in items:
-        new = _insert_interaction(connection, valid, now, handle_cache)
+        new = _insert_interaction(connection, valid, now, batch)
         if new is None:
             results.append(StoredItem(valid.index, "duplicate", None))
             continue
         results.append(StoredItem(valid.index, "created", new.interaction_id))
         created.append(new)
+    batch.flush(connection)
 
     for hook in hooks or ():
         hook(connection, created)
     return results
+
+
+@dataclass
+class _Handle:
+    handle_id: int
+    contact_id: int
+    # The contact's name_is_handle as last read or written in this batch: a name update
+    # is issued only while it is set, instead of once per participant.
+    name_is_handle: bool
+
+
+class _Batch:
+    """Rows gathered over one store_items call and written with executemany at its end.
+
+    Contact statistics are summed per contact first: one UPDATE per contact per batch
+    instead of one per interaction gives the same counts, minima and maxima.
+    """
+
+    def __init__(self) -> None:
+        self.handles: dict[tuple[str, str], _Handle] = {}
+        self.participants: list[tuple[int, int, str | None, str | None]] = []
+        # contact id -> [interaction count, first occurred_at, last occurred_at]
+        self.stats: dict[int, list[int]] = {}
+
+    def count(self, contact_id: int, occurred_at: int) -> None:
+        entry = self.stats.get(contact_id)
+        if entry is None:
+            self.stats[contact_id] = [1, occurred_at, occurred_at]
+            return
+        entry[0] += 1
+        entry[1] = min(entry[1], occurred_at)
+        entry[2] = max(entry[2], occurred_at)
+
+    def flush(self, connection: sqlite3.Connection) -> None:
+        connection.executemany(
+            "INSERT INTO interaction_participants (interaction_id, handle_id, role, name) VALUES (?, ?, ?, ?)",
+            self.participants,
+        )
+        connection.executemany(
+            "UPDATE contacts SET interaction_count = interaction_count + :n,"
+            " first_interaction_at = min(coalesce(first_interaction_at, :first), :first),"
+            " last_interaction_at = max(coalesce(last_interaction_at, :last), :last) WHERE id = :id",
+            [{"n": n, "first": first, "last": last, "id": contact_id}
+             for contact_id, (n, first, last) in self.stats.items()],
+        )
+        self.participants.clear()
+        self.stats.clear()
 
 
 def _schedule_fts_feed(transaction: Transaction) -> None:
@@ -84,12 +132,13 @@ def _schedule_fts_feed(transaction: Transaction) -> None:
 
 
 def _insert_interaction(connection: sqlite3.Connection, valid: ValidItem, now: int,
-                        handle_cache: dict[tuple[str, str], tuple[int, int]]) -> CreatedInteraction | None:
+                        batch: _Batch) -> CreatedInteraction | None:
     item = valid.item
     others = _distinct_others(valid.participants)
     occurred_at = int(item.occurred_at.timestamp())
     offset = item.occurred_at.utcoffset()
     offset_minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    metadata = json.dumps(item.metadata, ensure_ascii=False, separators=(",", ":")) if item.metadata else "{}"
 
     row = connection.execute(
         "INSERT INTO interactions (source, source_id, type, occurred_at, utc_offset_minutes, direction,"
@@ -98,8 +147,7 @@ def _insert_interaction(connection: sqlite3.Connection, valid: ValidItem, now: i
         " ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
         (
             item.source, item.source_id, item.type, occurred_at, offset_minutes, valid.direction,
-            item.duration_seconds, item.subject, item.content, item.thread_id,
-            json.dumps(item.metadata, ensure_ascii=False, separators=(",", ":")),
+            item.duration_seconds, item.subject, item.content, item.thread_id, metadata,
             len(others), now,
         ),
     ).fetchone()
@@ -109,21 +157,13 @@ def _insert_interaction(connection: sqlite3.Connection, valid: ValidItem, now: i
 
     contact_ids: list[int] = []
     for participant in others:
-        handle_id, contact_id = _resolve_handle(connection, participant, now, handle_cache)
-        connection.execute(
-            "INSERT INTO interaction_participants (interaction_id, handle_id, role, name) VALUES (?, ?, ?, ?)",
-            (interaction_id, handle_id, participant.role, participant.name),
-        )
-        if contact_id not in contact_ids:
-            contact_ids.append(contact_id)
+        handle = _resolve_handle(connection, participant, now, batch.handles)
+        batch.participants.append((interaction_id, handle.handle_id, participant.role, participant.name))
+        if handle.contact_id not in contact_ids:
+            contact_ids.append(handle.contact_id)
 
     for contact_id in contact_ids:
-        connection.execute(
-            "UPDATE contacts SET interaction_count = interaction_count + 1,"
-            " first_interaction_at = min(coalesce(first_interaction_at, :t), :t),"
-            " last_interaction_at = max(coalesce(last_interaction_at, :t), :t) WHERE id = :id",
-            {"t": occurred_at, "id": contact_id},
-        )
+        batch.count(contact_id, occurred_at)
     return CreatedInteraction(interaction_id, item.type, occurred_at, item.thread_id, len(others),
                               tuple(contact_ids))
 
@@ -142,14 +182,14 @@ def _distinct_others(participants: list[LinkedParticipant]) -> list[LinkedPartic
 
 
 def _resolve_handle(connection: sqlite3.Connection, participant: LinkedParticipant, now: int,
-                    cache: dict[tuple[str, str], tuple[int, int]]) -> tuple[int, int]:
-    """Return (handle id, contact id), creating the handle and its contact when unknown."""
+                    cache: dict[tuple[str, str], _Handle]) -> _Handle:
+    """Return the participant's handle, creating the handle and its contact when unknown."""
     key = (participant.kind, participant.handle)
-    if key in cache:
-        handle_id, contact_id = cache[key]
-    else:
+    handle = cache.get(key)
+    if handle is None:
         row = connection.execute(
-            "SELECT id, contact_id FROM handles WHERE kind = ? AND value = ?", key
+            "SELECT h.id, h.contact_id, c.name_is_handle FROM handles h JOIN contacts c ON c.id = h.contact_id"
+            " WHERE h.kind = ? AND h.value = ?", key
         ).fetchone()
         if row is None:
             name = participant.name or participant.handle
@@ -162,15 +202,17 @@ def _resolve_handle(connection: sqlite3.Connection, participant: LinkedParticipa
                 "INSERT INTO handles (kind, value, contact_id) VALUES (?, ?, ?) RETURNING id",
                 (participant.kind, participant.handle, contact_id),
             ).fetchone()[0])
+            handle = _Handle(handle_id, contact_id, not participant.name)
         else:
-            handle_id, contact_id = int(row[0]), int(row[1])
-        cache[key] = (handle_id, contact_id)
+            handle = _Handle(int(row[0]), int(row[1]), bool(row[2]))
+        cache[key] = handle
 
-    if participant.name:
+    if participant.name and handle.name_is_handle:
         # A contact first seen under a bare handle takes the first real name that arrives.
         connection.execute(
             "UPDATE contacts SET name = ?, search_name = ?, name_is_handle = 0"
             " WHERE id = ? AND name_is_handle = 1",
-            (participant.name, fold(participant.name), contact_id),
+            (participant.name, fold(participant.name), handle.contact_id),
         )
-    return handle_id, contact_id
+        handle.name_is_handle = False
+    return handle
