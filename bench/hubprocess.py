@@ -120,6 +120,8 @@ class HubProcess:
         status = process.wait(timeout=120)
         if self._drainer is not None:
             self._drainer.join(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
         return status
 
     def log_text(self) -> str:
