@@ -50,8 +50,8 @@ class WebHub:
         return await response.json()
 
     async def login_form_token(self) -> str:
-        response = await self.client.get("/login")
-        assert response.status == 200
+        response = await self.client.get("/login", allow_redirects=False)
+        assert response.status == 200, "already logged in"
         return csrf_token(await response.text())
 
     async def login(self, secret: str = PASSWORD, next_path: str = "/") -> ClientResponse:
