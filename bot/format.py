@@ -107,13 +107,15 @@ def counts_text(counts: dict[str, int]) -> str:
     return ", ".join(type_count(interaction_type, n) for n, interaction_type in ordered)
 
 
-def sparkline(values: Iterable[float]) -> str:
-    """Draw values as block characters from ▁ (the lowest) to █ (the highest)."""
+def sparkline(values: Iterable[float], low: float | None = None, high: float | None = None) -> str:
+    """Draw values as block characters from ▁ (`low`, default the minimum) to █ (`high`)."""
     numbers = list(values)
     if not numbers:
         return ""
-    low, high = min(numbers), max(numbers)
-    if high == low:
-        return (SPARK_LEVELS[0] if high == 0 else SPARK_LEVELS[len(SPARK_LEVELS) // 2]) * len(numbers)
+    low = min(numbers) if low is None else low
+    high = max(numbers) if high is None else high
+    if high <= low:
+        return SPARK_LEVELS[0] * len(numbers)
     top = len(SPARK_LEVELS) - 1
-    return "".join(SPARK_LEVELS[round((value - low) / (high - low) * top)] for value in numbers)
+    levels = (round((min(max(value, low), high) - low) / (high - low) * top) for value in numbers)
+    return "".join(SPARK_LEVELS[level] for level in levels)

@@ -6,9 +6,9 @@ from bot.answer import Answer
 
 
 def render_text(answer: Answer) -> str:
-    """Join the paragraphs with blank lines; buttons become a last line of `[label]` items."""
+    """Join the paragraphs with blank lines; buttons become last lines of `[label]` items, a line per row."""
     paragraphs = ["\n".join("".join(span.text for span in line) for line in paragraph)
                   for paragraph in answer.paragraphs]
-    for row in answer.buttons:
-        paragraphs.append(" ".join(f"[{button.label}]" for button in row))
+    if answer.buttons:
+        paragraphs.append("\n".join(" ".join(f"[{button.label}]" for button in row) for row in answer.buttons))
     return "\n\n".join(paragraphs)

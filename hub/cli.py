@@ -1,4 +1,4 @@
-"""The `cardmunk-hub` command: serve, token, backup, check.
+"""The `cardmunk-hub` command: serve, token, backup, check, ask.
 
 Every subcommand takes `--config FILE` and `--database PATH`; exit status 0 on success,
 1 when the work failed, 2 for usage and configuration errors.
@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Validate the settings, open the database, apply pending "
                                             "migrations and run SQLite's and FTS5's integrity checks.")
     _add_common(check)
+
+    ask = commands.add_parser("ask", help="run a Telegram bot command and print its answer as plain text",
+                              description="Run a command of the Telegram bot (/search, /contact, /score, "
+                                          "/help) on the database and print the answer without formatting. "
+                                          "Exit status 1, with the bot's error text on standard error, "
+                                          "when the command is invalid.")
+    _add_common(ask)
+    ask.add_argument("text", nargs="+", metavar="COMMAND",
+                     help='the command and its arguments, e.g. "/search dinner with:alice"')
     return parser
 
 
@@ -97,13 +106,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     configure_logging(settings)
 
-    from hub.commands import backup, check, serve, tokens
+    from hub.commands import ask, backup, check, serve, tokens
 
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "serve": serve.run,
         "token": tokens.run,
         "backup": backup.run,
         "check": check.run,
+        "ask": ask.run,
     }
     return handlers[args.command](args, settings)
 

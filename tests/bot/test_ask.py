@@ -1,0 +1,94 @@
+"""`cardmunk-hub ask` as a subprocess on a database filled through the ingestion API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import TOKEN_ENVIRONMENT_VARIABLE
+from hub.app import create_app
+from tests.hub.conftest import Hub, create_tokens, interaction, make_settings
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path, aiohttp_client: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(TOKEN_ENVIRONMENT_VARIABLE, raising=False)
+    settings = make_settings(tmp_path, owner={"handles": ["email:me@example.com"]})
+    hub = Hub(await aiohttp_client(create_app(settings)), settings, create_tokens(settings))
+    await hub.push(
+        interaction("m1", subject=None, content="Shall we have dinner on Friday? <b>&amp;</b> 😀"),
+        interaction("m2", occurred_at="2024-04-01T10:00:00Z", subject="Lunch", content="lunch",
+                    participants=[{"handle": "alice@example.com", "kind": "email", "name": "Alice Example",
+                                   "role": "from"}]),
+    )
+    return settings.database.path
+
+
+def ask(database: Path, *text: str) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if key != TOKEN_ENVIRONMENT_VARIABLE}
+    return subprocess.run([sys.executable, "-m", "hub.cli", "ask", *text, "--database", str(database)],
+                          cwd=database.parent, capture_output=True, text=True, timeout=60, env=environment)
+
+
+async def test_ask_search_prints_plain_text(seeded: Path) -> None:
+    result = ask(seeded, "/search dinner")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Results 1–1 for dinner\n\n2024-03-08 20:10 · email · email · Bob Example\n")
+    assert "Shall we have dinner on Friday? <b>&amp;</b> 😀" in result.stdout
+
+
+async def test_ask_words_joined(seeded: Path) -> None:
+    result = ask(seeded, "/contact", "alice")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Alice Example\n\nHandles\nemail: alice@example.com\n")
+
+
+async def test_ask_choices_listed_as_buttons(seeded: Path) -> None:
+    result = ask(seeded, "/contact example")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "2 contacts match. Pick one:",
+        "",
+        "[Alice Example · alice@example.com]",
+        "[Bob Example · bob@example.com]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("/search type:fax", "type:fax is not a known type"),
+        ("/nope", "There is no command /nope."),
+        ("hello", "Send a command such as /search dinner"),
+        ("/contact", "Send /contact followed by a name"),
+    ],
+)
+async def test_ask_invalid_command_exits_1(seeded: Path, text: str, message: str) -> None:
+    result = ask(seeded, text)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+async def test_ask_no_results_exits_0(seeded: Path) -> None:
+    result = ask(seeded, "/search zanzibar")
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("No interactions match zanzibar.")
+
+
+def test_ask_missing_database(tmp_path: Path) -> None:
+    result = ask(tmp_path / "missing.db", "/help")
+
+    assert result.returncode == 1
+    assert "missing.db not found" in result.stderr
+    assert not (tmp_path / "missing.db").exists()
