@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import partial
 from typing import Any, Callable
@@ -145,6 +146,9 @@ async def merge_contact_route(request: web.Request) -> web.Response:
 async def delete_contact_route(request: web.Request) -> web.Response:
     contact_id = path_id(request)
     report = await _write(request, partial(edits.delete_contact, contact_id=contact_id))
+    database = request.app[keys.SETTINGS].database
+    await asyncio.get_running_loop().run_in_executor(
+        None, edits.truncate_wal, database.path, database.busy_timeout_ms)
     logger.info("deleted contact %d: %d interactions erased", contact_id, report.interactions_erased)
     return web.json_response({
         "deleted": contact_id,
