@@ -12,8 +12,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 WIDTH = 240
-HEIGHT = 90
-LABEL_HEIGHT = 14
+HEIGHT = 100
+LABEL_HEIGHT = 16
 TOP_MARGIN = 4
 BAR_GAP = 4
 MAX_DISPLAY = 100.0

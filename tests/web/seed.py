@@ -1,7 +1,8 @@
 """Interactions the page tests push through the ingestion API: a small, realistic address book.
 
-- Bob Example writes 40 WhatsApp messages, enough for two pages of 25.
-- Alice Example has emails, a call and a meeting.
+- Bob Example writes 30 WhatsApp messages, enough for two pages of 25 together with the rest.
+- Alice Example has emails, a call and a meeting, and a monthly email over the last year (dated
+  from the time of the test run, so her score and its trend are not zero).
 - Carol Example appears twice, by email and by phone, so the tests can merge her two contacts.
 - Mallory sends hostile markup that the page must show as text.
 """
@@ -17,7 +18,8 @@ HOSTILE_TEXT = "<script>alert(1)</script> &amp; <img src=x onerror=alert(2)> tea
 HOSTILE_SUBJECT = "<img src=x onerror=alert(3)>"
 HOSTILE_NAME = "<b>Mallory</b>"
 
-BOB_MESSAGES = 40
+BOB_MESSAGES = 30
+RECENT_EMAILS = 12
 BOB_START = datetime(2024, 1, 1, 9, 0, tzinfo=timezone.utc)
 
 
@@ -49,6 +51,18 @@ def alice_interactions() -> list[dict[str, Any]]:
     ]
 
 
+def recent_alice_emails(now: datetime | None = None) -> list[dict[str, Any]]:
+    now = now or datetime.now(timezone.utc)
+    items = []
+    for number in range(RECENT_EMAILS):
+        when = (now - timedelta(days=2 + number * 29)).replace(microsecond=0)
+        items.append(message(f"alice-recent-{number:02d}", when.isoformat(),
+                             f"Garden project update {number}: the seedlings are up.", "alice@example.com",
+                             "Alice Example", source="email", kind="email", type_="email",
+                             subject=f"Garden project, week {number}"))
+    return items
+
+
 def carol_interactions() -> list[dict[str, Any]]:
     return [
         message("carol-mail-1", "2024-02-20T12:00:00+01:00", "The photos from the hike are attached.",
@@ -68,4 +82,5 @@ def hostile_interactions() -> list[dict[str, Any]]:
 
 
 def all_interactions() -> list[dict[str, Any]]:
-    return [*bob_messages(), *alice_interactions(), *carol_interactions(), *hostile_interactions()]
+    return [*bob_messages(), *alice_interactions(), *recent_alice_emails(), *carol_interactions(),
+            *hostile_interactions()]

@@ -137,9 +137,17 @@ async def test_contact_activity_and_merge(browser: Browser, site: WebHub) -> Non
     assert await page.locator("h1").inner_text() == "Bob Example"
     assert "+15550122" in await page.locator(".handle-list").inner_text()
     assert f"whatsapp\t{BOB_MESSAGES}" in await page.locator("table.counts").nth(1).inner_text()
+
+    # Alice wrote every month of the last year, so her trend has bars to see.
+    alice = await site.contact_id("alice@example.com")
+    await page.goto(url(site, f"/contacts/{alice}"))
     if web_scores.score_breakdown is not None:
-        assert await page.locator("svg.trend rect.bar").count() == 12
+        bars = page.locator("svg.trend rect.bar")
+        assert await bars.count() == 12
+        assert float(str(await bars.last.get_attribute("height"))) > 0
+        assert int(await page.locator(".score-value strong").inner_text()) > 0
     await screenshot(page, "contact")
+    await page.go_back()
 
     await page.get_by_role("link", name="Activity").click()
     await page.wait_for_url("**/activity")
@@ -194,13 +202,14 @@ async def test_hostile_text_shown_literally(browser: Browser, site: WebHub) -> N
     await context.close()
 
 
-PHONE_PAGES = ["/", "/?q=dinner", "/interactions/{mail}", "/contacts", "/contacts/{bob}",
+PHONE_PAGES = ["/", "/?q=dinner", "/interactions/{mail}", "/contacts", "/contacts/{alice}",
                "/contacts/{bob}/activity"]
 PHONE_NAMES = ["interactions", "interactions-search", "interaction", "contacts", "contact", "activity"]
 
 
 async def test_phone_width_layout(browser: Browser, site: WebHub) -> None:
     bob = await site.contact_id("+15550122")
+    alice = await site.contact_id("alice@example.com")
     response = await site.client.get("/api/v1/interactions", params={"q": "river place"},
                                      headers=site.auth("read"))
     mail = (await response.json())["interactions"][0]["id"]
@@ -210,7 +219,7 @@ async def test_phone_width_layout(browser: Browser, site: WebHub) -> None:
     await screenshot(page, "login")
     await log_in(page, site)
     for path, name in zip(PHONE_PAGES, PHONE_NAMES):
-        await page.goto(url(site, path.format(bob=bob, mail=mail)))
+        await page.goto(url(site, path.format(alice=alice, bob=bob, mail=mail)))
         await screenshot(page, name)
         width = await page.evaluate("document.scrollingElement.scrollWidth")
         assert width <= PHONE["width"], f"{path} scrolls sideways on a phone: {width}px wide"

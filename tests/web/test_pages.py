@@ -135,7 +135,7 @@ async def test_paging_keeps_filters(logged_in: WebHub) -> None:
     bob = await logged_in.contact_id("+15550122")
     path = f"/contacts/{bob}/activity"
 
-    _, first = await logged_in.page(path, q="gym", sort="time")
+    _, first = await logged_in.page(path, q="message", sort="time")
     next_url = pager_link(first, "next")
     assert next_url is not None
     _, second = await logged_in.page(next_url)
@@ -143,10 +143,9 @@ async def test_paging_keeps_filters(logged_in: WebHub) -> None:
     assert previous_url is not None
     _, third = await logged_in.page(previous_url)
 
-    gym = [item for item in bob_messages() if "gym" in str(item["content"])]
     assert next_url.startswith(path + "?")
-    assert "q=gym" in next_url and "sort=time" in next_url
-    assert len(interaction_links(first)) + len(interaction_links(second)) == len(gym)
+    assert "q=message" in next_url and "sort=time" in next_url
+    assert len(interaction_links(first)) + len(interaction_links(second)) == BOB_MESSAGES
     assert interaction_links(third) == interaction_links(first)
     assert "Newest first" in first
 
@@ -154,7 +153,7 @@ async def test_paging_keeps_filters(logged_in: WebHub) -> None:
 async def test_three_pages_back(logged_in: WebHub) -> None:
     await logged_in.push(*bob_messages(), *[
         message(f"extra-{number}", f"2023-06-{number + 1:02d}T12:00:00+02:00", f"note {number}",
-                "+15550155", "Erin") for number in range(20)
+                "+15550155", "Erin") for number in range(30)
     ])
     pages = [(await logged_in.page("/"))[1]]
     for _ in range(2):
