@@ -95,6 +95,8 @@ def configure_logging(settings: Settings) -> None:
     )
     # httpx logs every request URL at INFO, and a Telegram Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: search text and handles.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger().level))
 
 
 def main(argv: list[str] | None = None) -> int:

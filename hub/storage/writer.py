@@ -18,6 +18,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -182,7 +183,9 @@ class Writer:
             logger.error("write failed, storage unavailable: %s (%d units rolled back)", exc, len(batch))
             error: Exception = StorageUnavailable(str(exc))
         else:
-            logger.error("write %s failed", batch[0].name, exc_info=exc)
+            # Only the type and the stack: messages of domain errors name handles and names.
+            stack = "".join(traceback.format_tb(exc.__traceback__))
+            logger.error("write %s failed with %s:\n%s", batch[0].name, type(exc).__name__, stack)
             error = exc
         for work in batch:
             self._resolve(work, None, error)
