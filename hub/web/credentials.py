@@ -26,14 +26,14 @@ PASSWORD_ROLE = "admin"
 
 @dataclass(frozen=True)
 class Credential:
-    """Who logged in: the role ("admin" or "read") and the API token used, if any."""
+    """The role of a login ("admin" or "read") and the API token it used, if any."""
 
     role: str
     token_key_id: str | None = None
 
 
 class LoginRejected(Exception):
-    """The credential is valid but may not log in; the message says why."""
+    """The credential is valid but may not log in; the message gives the reason."""
 
 
 class PasswordSource:
@@ -71,23 +71,23 @@ class PasswordSource:
         return password or None
 
 
-def password_matches(expected: str, given: str) -> bool:
+def password_matches(expected: str, typed: str) -> bool:
     """Compare digests, so the time taken reveals neither the content nor the length."""
     expected_digest = hashlib.sha256(expected.encode()).digest()
-    given_digest = hashlib.sha256(given.encode()).digest()
-    return hmac.compare_digest(expected_digest, given_digest)
+    typed_digest = hashlib.sha256(typed.encode()).digest()
+    return hmac.compare_digest(expected_digest, typed_digest)
 
 
-async def check_credential(reader: ReadPool, password: str | None, given: str) -> Credential | None:
-    """Return who `given` logs in as, or None when it is neither the password nor a token.
+async def check_credential(reader: ReadPool, password: str | None, typed: str) -> Credential | None:
+    """Return the login that `typed` gives, or None when it is neither the password nor a token.
 
     Raises LoginRejected for a valid token whose scope may not log in.
     """
-    if split_token(given) is not None:
-        credential = await _check_token(reader, given)
+    if split_token(typed) is not None:
+        credential = await _check_token(reader, typed)
         if credential is not None:
             return credential
-    if password is not None and password_matches(password, given):
+    if password is not None and password_matches(password, typed):
         return Credential(PASSWORD_ROLE)
     return None
 

@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 PageHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-# No script may run at all (script-src falls back to default-src 'none'); styles and
-# images come from our own static files only; forms post to this site only.
+# No script may run at all, because script-src falls back to default-src 'none'. Styles
+# and images come from our own static files only, and forms post to this site only.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"

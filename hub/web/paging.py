@@ -1,6 +1,6 @@
 """Keyset paging links for the page lists.
 
-The query layer pages forward only: a cursor holds the sort key of the last row shown. To
+The query layer pages forward only: a cursor contains the sort key of the last row shown. To
 go back, each Next link carries the cursors of the pages before it (`back`, separated by
 dots), and Previous pops the last one. No JavaScript and no server state are needed.
 """

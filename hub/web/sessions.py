@@ -44,8 +44,8 @@ class Session:
     def csrf_token(self) -> str:
         return hmac.new(self.session_id.encode(), _CSRF_CONTEXT, hashlib.sha256).hexdigest()
 
-    def csrf_matches(self, given: str) -> bool:
-        return hmac.compare_digest(self.csrf_token.encode(), given.encode())
+    def csrf_matches(self, form_token: str) -> bool:
+        return hmac.compare_digest(self.csrf_token.encode(), form_token.encode())
 
 
 def _digest(session_id: str) -> bytes:

@@ -1,6 +1,6 @@
 """Throttle failed logins: a client address with too many failures is locked out for a while.
 
-The counters live in memory, so a restart forgets them. Behind a reverse proxy every client
+The counters live in memory, so a restart clears them. Behind a reverse proxy every client
 has the proxy's address and shares one counter; the lockout then stops everyone for a while,
 which is the safe way to fail.
 """

@@ -144,7 +144,8 @@ async def test_paging_keeps_filters(logged_in: WebHub) -> None:
     _, third = await logged_in.page(previous_url)
 
     assert next_url.startswith(path + "?")
-    assert "q=message" in next_url and "sort=time" in next_url
+    assert "q=message" in next_url
+    assert "sort=time" in next_url
     assert len(interaction_links(first)) + len(interaction_links(second)) == BOB_MESSAGES
     assert interaction_links(third) == interaction_links(first)
     assert "Newest first" in first
@@ -279,7 +280,8 @@ async def test_merge_flow(seeded: WebHub) -> None:
     assert "Merge Carol E. into Carol Example?" in confirm
     assert response.status == 303
     assert "The other contact was merged into this one." in after
-    assert "+15550133" in after and "carol@example.com" in after
+    assert "+15550133" in after
+    assert "carol@example.com" in after
     assert (await seeded.page(f"/contacts/{carol_phone}"))[0] == 404
 
 

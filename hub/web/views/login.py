@@ -29,7 +29,7 @@ LOGIN_CSRF_MAX_AGE = 3600
 # Longer input is neither the password nor a token; it is cut before hashing.
 MAX_SECRET_CHARS = 4096
 SECRET_FIELD = "secret"
-# What secrets.token_urlsafe(32) returns: 43 characters of URL-safe base64.
+# The shape of secrets.token_urlsafe(32): 43 characters of URL-safe base64.
 _LOGIN_CSRF_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
@@ -59,13 +59,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not _login_csrf_matches(request, form.get(CSRF_FIELD, "")):
         return _login_page(request, target, status=403,
                            error="The login form had expired; type the password or token again.")
-    given = form.get(SECRET_FIELD, "")[:MAX_SECRET_CHARS]
-    if not given:
+    typed = form.get(SECRET_FIELD, "")[:MAX_SECRET_CHARS]
+    if not typed:
         return _login_page(request, target, status=400, error="Type the password or an API token.")
 
     password = request.app[PASSWORD].read()
     try:
-        credential = await check_credential(request.app[keys.DATABASE].reader, password, given)
+        credential = await check_credential(request.app[keys.DATABASE].reader, password, typed)
     except LoginRejected as exc:
         return _login_page(request, target, status=403, error=f"This token cannot log in: {exc}.")
     if credential is None:
@@ -109,8 +109,8 @@ def _login_page(request: web.Request, target: str, *, error: str | None, status:
     return response
 
 
-def _login_csrf_matches(request: web.Request, given: str) -> bool:
+def _login_csrf_matches(request: web.Request, form_token: str) -> bool:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not given:
+    if not expected or not form_token:
         return False
-    return hmac.compare_digest(expected.encode(), given.encode())
+    return hmac.compare_digest(expected.encode(), form_token.encode())
