@@ -26,7 +26,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER,
 
 def build_application(token: str, settings: TelegramSettings, command_context: CommandContext) -> Application:
     """Return an application that answers the owners through the command layer."""
-    hold_library_logs_quiet()
+    quiet_library_loggers()
     # PTB 22.2+ warns (PTBDeprecationWarning) whenever it reads a time period, such as the
     # retry_after of a 429, as int seconds; opting in to its timedelta values avoids that.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -61,7 +61,7 @@ async def register_commands(application: Application) -> None:
     )
 
 
-def hold_library_logs_quiet() -> None:
+def quiet_library_loggers() -> None:
     """Keep the token and message text out of the log, whatever the configured level.
 
     httpx logs every request URL at INFO, and a Bot API URL contains the token. PTB logs the

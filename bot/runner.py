@@ -70,7 +70,7 @@ class BotRunner:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_RETRY_SECONDS)
             except TelegramError as exc:
-                logger.error("the Telegram Bot API refused to start the bot (%s); the bot stays off",
+                logger.error("starting the bot failed: the Telegram Bot API rejected a request (%s); the bot stays off",
                              type(exc).__name__)
                 return
 
@@ -96,5 +96,5 @@ class BotRunner:
 
 
 def _polling_error(error: TelegramError) -> None:
-    # PTB retries getUpdates by itself; the message of a network error holds no token or text.
+    # PTB retries getUpdates by itself; the message of a network error contains no token or text.
     logger.warning("fetching Telegram updates failed: %s", type(error).__name__)

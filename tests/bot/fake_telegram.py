@@ -266,7 +266,7 @@ class FakeTelegram:
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
-        # Updates below the offset are confirmed: Telegram forgets them.
+        # Updates below the offset are confirmed, so Telegram drops them.
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout > 0 and not self._closing.is_set():
             async with self._changed:
