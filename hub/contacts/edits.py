@@ -190,8 +190,8 @@ def optimize_fts(connection: sqlite3.Connection) -> None:
     and secure_delete zeroes the freed pages. SQLite 3.42 added a cheaper 'secure-delete'
     option, which the SQLite that Python ships here (3.40) lacks.
     """
-    # NOTE: the cost grows with the whole index, about 1 s per 100,000 interactions on
-    # the benchmark machine (docs/benchmarks.md), and blocks other writes meanwhile.
+    # NOTE: the cost grows with the whole index (0.4 s for 200,000 interactions, 2.7 s for
+    # 1,000,000 on 2 cores, docs/benchmarks.md), and blocks other writes meanwhile.
     connection.execute("INSERT INTO interactions_fts (interactions_fts) VALUES ('optimize')")
 
 
