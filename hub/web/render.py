@@ -25,6 +25,8 @@ def create_environment(zone_name: str, assets: Assets) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship inside the package and do not change while the hub runs.
+        auto_reload=False,
     )
     environment.filters["datetime"] = partial(formatting.local_datetime, zone=zone)
     environment.filters["date"] = partial(formatting.local_date, zone=zone)
