@@ -29,6 +29,8 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
     "contact_sort": {"name": "sort", "description": "name (A-Z) or last_interaction (most recent first).",
                      "schema": {"type": "string", "enum": list(CONTACT_SORTS)}},
     "limit": {"description": "Page size.", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
+    "fading_limit": {"description": "Most fading contacts listed; 0 lists none.",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT}},
     "cursor": {"description": "next_cursor of the previous page.", "schema": {"type": "string"}},
 }
 

@@ -30,4 +30,7 @@ class ScoresSettings(BaseModel):
     refresh_interval_minutes: float = Field(60.0, gt=0, description="How often decayed scores are refreshed.")
     recompute_interval_hours: float = Field(24.0, gt=0, description="How often scores are recomputed in full.")
     fading_days: float = Field(60.0, gt=0, description="A strong contact silent this long counts as fading.")
+    strong_display: int = Field(
+        30, ge=0, le=100, description="Display value, right after the last interaction, of a strong contact."
+    )
     weights: ScoreWeights = Field(default_factory=ScoreWeights)

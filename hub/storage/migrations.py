@@ -107,6 +107,36 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
     """,
+    # 3: activity scores (hub/scores/, docs/scores.md).
+    """
+    -- One row per contact with a score above 0. score_key is the time, in epoch seconds,
+    -- at which the score decays to 1 without further interaction:
+    -- score(t) = 2 ** ((score_key - t) / half_life). It does not change as time passes,
+    -- so the index orders contacts by their score at any time.
+    CREATE TABLE contact_scores (
+        contact_id INTEGER PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
+        score_key REAL NOT NULL
+    );
+    CREATE INDEX contact_scores_key ON contact_scores (score_key, contact_id);
+
+    -- Units dated later than the moment they were stored. Until its date a unit counts in
+    -- full; score_key holds it as if it occurred at anchored_at, reads add the difference,
+    -- and the refresh job moves anchored_at forward and drops the row once the date passed.
+    CREATE TABLE score_future_units (
+        contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        interaction_id INTEGER NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        anchored_at REAL NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (contact_id, interaction_id)
+    ) WITHOUT ROWID;
+
+    -- The scoring parameters the keys were computed with, and when each job last ran.
+    CREATE TABLE score_state (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

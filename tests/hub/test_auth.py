@@ -26,6 +26,8 @@ EXPECTED_SCOPES = {
     ("DELETE", "/api/v1/contacts/{id}/handles/{handle_id}"): "admin",
     ("POST", "/api/v1/contacts/{id}/merge"): "admin",
     ("GET", "/api/v1/contacts/{id}/interactions"): "read",
+    ("GET", "/api/v1/scores"): "read",
+    ("GET", "/api/v1/contacts/{id}/score"): "read",
 }
 
 # Scope of the token used -> scopes of routes it may call.

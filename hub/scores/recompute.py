@@ -1,0 +1,234 @@
+"""The full recompute from the interactions, and the refresh of future-dated units.
+
+Both run in the writer thread inside one transaction. The full recompute replaces every
+stored key, which also repairs any drift of the incremental updates; the refresh only
+touches `score_future_units`, so its cost does not grow with the number of interactions.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+
+from hub.scores.model import SESSION_TYPE, ScoreModel
+from hub.scores.storage import FutureUnit, save_future_units
+
+# Relative difference between the stored and the recomputed score above which a contact
+# counts as drifted (float rounding of many incremental updates stays far below it).
+DRIFT_TOLERANCE = 1e-9
+
+# Page cache of the writer connection during a full recompute, in KiB (negative: KiB in
+# SQLite's cache_size). The scan reads the whole interactions table.
+_RECOMPUTE_CACHE_KIB = 131_072
+
+_NOT_SESSION = f"NOT (i.type = '{SESSION_TYPE}' AND i.thread_id IS NOT NULL)"
+
+# One row per (contact, interaction) even when a contact took part with two handles.
+_SINGLE_UNITS_SQL = f"""
+SELECT contact_id, sum(term) FROM (
+    SELECT h.contact_id AS contact_id,
+           max(({{weight}}) * pow(2.0, (i.occurred_at - :now) / :half_life)
+               / pow(max(i.participant_count, 1), :exponent)) AS term
+    FROM interaction_participants p
+    JOIN handles h ON h.id = p.handle_id
+    JOIN interactions i ON i.id = p.interaction_id
+    WHERE {_NOT_SESSION} AND i.occurred_at <= :now
+    GROUP BY p.interaction_id, h.contact_id
+) GROUP BY contact_id
+"""
+
+_FUTURE_SINGLE_UNITS_SQL = f"""
+SELECT DISTINCT h.contact_id, i.id, i.type, i.occurred_at, i.participant_count
+FROM interactions i
+JOIN interaction_participants p ON p.interaction_id = i.id
+JOIN handles h ON h.id = p.handle_id
+WHERE {_NOT_SESSION} AND i.occurred_at > :now
+"""
+
+# Thread messages in (thread, time) order, as the interactions_thread index stores them.
+_SESSION_MESSAGES_SQL = f"""
+SELECT i.thread_id, i.source, i.occurred_at, i.id, i.participant_count, h.contact_id
+FROM interactions i
+JOIN interaction_participants p ON p.interaction_id = i.id
+JOIN handles h ON h.id = p.handle_id
+WHERE i.thread_id IS NOT NULL AND i.type = '{SESSION_TYPE}'
+ORDER BY i.thread_id, i.occurred_at, i.id
+"""
+
+
+@dataclass(frozen=True)
+class RecomputeReport:
+    contacts: int
+    drifted: int
+    max_relative_drift: float
+
+
+def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -> RecomputeReport:
+    """Recompute every contact's score from the interactions and replace the stored ones."""
+    before = stored_scores(connection, model, now)
+    sums: dict[int, float] = defaultdict(float)
+    future: list[FutureUnit] = []
+
+    cache = connection.execute("PRAGMA cache_size").fetchone()[0]
+    connection.execute(f"PRAGMA cache_size = -{_RECOMPUTE_CACHE_KIB}")
+    try:
+        _ensure_math_functions(connection)
+        _add_single_units(connection, model, now, sums, future)
+        _add_session_units(connection, model, now, sums, future)
+    finally:
+        connection.execute(f"PRAGMA cache_size = {int(cache)}")
+
+    connection.execute("DELETE FROM score_future_units")
+    connection.execute("DELETE FROM contact_scores")
+    connection.executemany(
+        "INSERT INTO contact_scores (contact_id, score_key) VALUES (?, ?)",
+        [(contact_id, now + model.half_life * math.log2(total)) for contact_id, total in sums.items() if total > 0],
+    )
+    save_future_units(connection, future)
+    return _compare(before, {c: t for c, t in sums.items() if t > 0})
+
+
+def refresh_future_units(connection: sqlite3.Connection, model: ScoreModel, now: int) -> int:
+    """Move the anchors of future-dated units to `now`; drop those whose date has passed.
+
+    Returns the number of units moved. Each move only adds to a key (the anchor grows), so
+    no cancellation can occur.
+    """
+    rows = connection.execute(
+        "SELECT contact_id, interaction_id, occurred_at, anchored_at, value FROM score_future_units"
+        " WHERE anchored_at < ? ORDER BY contact_id",
+        (now,),
+    ).fetchall()
+    by_contact: dict[int, list[FutureUnit]] = defaultdict(list)
+    for row in rows:
+        by_contact[int(row[0])].append(FutureUnit(int(row[0]), int(row[1]), int(row[2]), float(row[3]), float(row[4])))
+
+    for contact_id, units in by_contact.items():
+        key_row = connection.execute("SELECT score_key FROM contact_scores WHERE contact_id = ?",
+                                     (contact_id,)).fetchone()
+        key = None if key_row is None else float(key_row[0])
+        new_key, _ = model.combine(key, [(u.value, min(u.occurred_at, now)) for u in units],
+                                   [(u.value, u.anchored_at) for u in units])
+        if new_key is not None:
+            connection.execute("UPDATE contact_scores SET score_key = ? WHERE contact_id = ?", (new_key, contact_id))
+        connection.executemany(
+            "DELETE FROM score_future_units WHERE contact_id = ? AND interaction_id = ?",
+            [(contact_id, u.interaction_id) for u in units if u.occurred_at <= now],
+        )
+        connection.executemany(
+            "UPDATE score_future_units SET anchored_at = ? WHERE contact_id = ? AND interaction_id = ?",
+            [(now, contact_id, u.interaction_id) for u in units if u.occurred_at > now],
+        )
+    return len(rows)
+
+
+def stored_scores(connection: sqlite3.Connection, model: ScoreModel, now: int) -> dict[int, float]:
+    """Every stored score at `now`, as linear sums relative to `now` (the score itself)."""
+    scores = {int(row[0]): model.score_from_key(float(row[1]), now)
+              for row in connection.execute("SELECT contact_id, score_key FROM contact_scores")}
+    for row in connection.execute("SELECT contact_id, occurred_at, anchored_at, value FROM score_future_units"):
+        contact_id, occurred_at, anchored_at, value = int(row[0]), int(row[1]), float(row[2]), float(row[3])
+        correction = value * (model.decay(now - occurred_at) - 2.0 ** ((anchored_at - now) / model.half_life))
+        scores[contact_id] = scores.get(contact_id, 0.0) + correction
+    return scores
+
+
+def _add_single_units(connection: sqlite3.Connection, model: ScoreModel, now: int,
+                      sums: dict[int, float], future: list[FutureUnit]) -> None:
+    params: dict[str, object] = {"now": now, "half_life": model.half_life, "exponent": model.group_exponent,
+                                 "other_weight": float(model.weights["other"])}
+    cases = []
+    for number, (name, weight) in enumerate(model.weights.items()):
+        cases.append(f"WHEN :type{number} THEN :weight{number}")
+        params[f"type{number}"] = name
+        params[f"weight{number}"] = float(weight)
+    weight_sql = f"CASE i.type {' '.join(cases)} ELSE :other_weight END"
+
+    for contact_id, total in connection.execute(_SINGLE_UNITS_SQL.format(weight=weight_sql), params):
+        sums[int(contact_id)] += float(total)
+
+    for contact_id, interaction_id, type_, occurred_at, participant_count in connection.execute(
+            _FUTURE_SINGLE_UNITS_SQL, {"now": now}):
+        value = model.value(str(type_), int(participant_count))
+        if value > 0:
+            sums[int(contact_id)] += value
+            future.append(FutureUnit(int(contact_id), int(interaction_id), int(occurred_at), now, value))
+
+
+def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, now: int,
+                       sums: dict[int, float], future: list[FutureUnit]) -> None:
+    """Stream the thread messages once and close each contact's sessions as they end.
+
+    Mirrors ScoreModel.session_units (same gaps, same choice of the counted message, same
+    float expressions), so the full recompute and the incremental path agree.
+    """
+    gap = model.session_gap
+    half_life = model.half_life
+    log2_values: dict[int, float] = {}
+    values: dict[int, float] = {}
+
+    def value_of(count: int) -> float:
+        if count not in values:
+            values[count] = model.value(SESSION_TYPE, count)
+            log2_values[count] = math.log2(values[count]) if values[count] > 0 else -math.inf
+        return values[count]
+
+    def close(contact_id: int, state: list[float]) -> None:
+        _, _, best_at, best_id, best_count = state
+        value = values[int(best_count)]
+        if value <= 0:
+            return
+        if best_at > now:
+            sums[contact_id] += value
+            future.append(FutureUnit(contact_id, int(best_id), int(best_at), now, value))
+        else:
+            sums[contact_id] += value * 2.0 ** ((best_at - now) / half_life)
+
+    cursor = connection.cursor()
+    cursor.row_factory = None
+    cursor.execute(_SESSION_MESSAGES_SQL)
+    current_thread = None
+    # (source, contact id) -> [last message at, best worth, best at, best id, best count]
+    open_sessions: dict[tuple[str, int], list[float]] = {}
+    for thread_id, source, occurred_at, interaction_id, participant_count, contact_id in cursor:
+        if thread_id != current_thread:
+            for (_, owner), state in open_sessions.items():
+                close(owner, state)
+            open_sessions = {}
+            current_thread = thread_id
+        value_of(participant_count)
+        worth = occurred_at / half_life + log2_values[participant_count]
+        state = open_sessions.get((source, contact_id))
+        if state is None or occurred_at - state[0] >= gap:
+            if state is not None:
+                close(contact_id, state)
+            open_sessions[(source, contact_id)] = [occurred_at, worth, occurred_at, interaction_id, participant_count]
+            continue
+        state[0] = occurred_at
+        if (worth, occurred_at, interaction_id) > (state[1], state[2], state[3]):
+            state[1:] = [worth, occurred_at, interaction_id, participant_count]
+    for (_, owner), state in open_sessions.items():
+        close(owner, state)
+
+
+def _ensure_math_functions(connection: sqlite3.Connection) -> None:
+    """Register pow() when SQLite was built without its math functions (before 3.35 or off)."""
+    try:
+        connection.execute("SELECT pow(2.0, 0.5)").fetchone()
+    except sqlite3.OperationalError:
+        connection.create_function("pow", 2, math.pow, deterministic=True)
+
+
+def _compare(before: dict[int, float], after_sums: dict[int, float]) -> RecomputeReport:
+    drifted = 0
+    worst = 0.0
+    for contact_id in before.keys() | after_sums.keys():
+        old = before.get(contact_id, 0.0)
+        new = after_sums.get(contact_id, 0.0)
+        relative = abs(old - new) / max(abs(new), abs(old), 1e-300)
+        worst = max(worst, relative)
+        if relative > DRIFT_TOLERANCE:
+            drifted += 1
+    return RecomputeReport(len(after_sums), drifted, worst)
