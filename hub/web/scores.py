@@ -1,7 +1,8 @@
-"""Activity scores for the pages, read through the scores feature's query layer."""
+"""Activity scores for the pages, read through the scores feature's query layer (hub/scores/)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aiohttp import web
@@ -10,7 +11,9 @@ from hub import keys
 from hub.contacts.queries import ContactNotFound
 
 try:
+    from hub.scores.model import ScoreModel
     from hub.scores.queries import score_breakdown
+    from hub.scores.reading import future_corrections, keys_of
 except ImportError:  # TODO: drop this guard once hub/scores/queries.py is in the tree.
     score_breakdown = None
 
@@ -26,3 +29,17 @@ async def contact_score(request: web.Request, contact_id: int) -> dict[str, Any]
     except ContactNotFound:
         return None
     return breakdown
+
+
+async def display_scores(request: web.Request, contact_ids: list[int]) -> dict[int, int]:
+    """Return the 0-100 score of each contact now; empty without scores."""
+    if score_breakdown is None or not contact_ids:
+        return {}
+    reader = request.app[keys.DATABASE].reader
+    model = ScoreModel(request.app[keys.SETTINGS].scores)
+    now = int(time.time())
+    # The same steps as score_breakdown: the stored key, corrected for future-dated units.
+    future = await future_corrections(reader, model, now)
+    stored = await keys_of(reader, contact_ids)
+    return {contact_id: model.display(future.score(model, stored.get(contact_id), contact_id, now))
+            for contact_id in contact_ids}

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from hub.web import scores as web_scores
 from tests.web.conftest import WebHub, message
 from tests.web.seed import BOB_MESSAGES, all_interactions, bob_messages
 
@@ -310,3 +311,31 @@ async def test_empty_hub(logged_in: WebHub) -> None:
 
     assert "No interactions yet." in interactions
     assert "No contacts yet." in contacts
+
+
+async def test_contacts_sort_links(seeded: WebHub) -> None:
+    _, html = await seeded.page("/contacts", q="example", sort="name")
+
+    links = dict((label, html_module.unescape(href)) for href, label in
+                 re.findall(r'<a href="(/contacts\?[^"]+)"[^>]*>([^<]+)</a>', html))
+    assert links["Last interaction"] == "/contacts?q=example&sort=last_interaction"
+    assert links["Name"] == "/contacts?q=example&sort=name"
+    assert '<input type="hidden" name="sort" value="name">' in html
+    assert 'aria-current="true">Name</a>' in html
+
+
+async def test_contacts_sorted_by_score(seeded: WebHub) -> None:
+    if web_scores.score_breakdown is None:
+        pytest.skip("the scores feature (hub/scores/queries.py) is not in the tree")
+    alice = await seeded.contact_id("alice@example.com")
+
+    status, html = await seeded.page("/contacts", sort="score")
+
+    scores = [int(score) for score in re.findall(r'<td class="number score">(\d+)</td>', html)]
+    first_link = re.search(r'<a href="/contacts/(\d+)">', html.split("<tbody>")[1])
+    assert status == 200
+    assert len(scores) == 6
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > 0
+    assert first_link is not None
+    assert int(first_link.group(1)) == alice

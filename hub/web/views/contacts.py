@@ -11,9 +11,9 @@ from hub.contacts.queries import CONTACT_SORTS, ContactNotFound, get_contact, li
 from hub.cursor import InvalidCursor
 from hub.web.charts import trend_chart
 from hub.web.pages import PageError, page
-from hub.web.paging import Paging
+from hub.web.paging import Paging, build_url
 from hub.web.render import render
-from hub.web.scores import contact_score
+from hub.web.scores import contact_score, display_scores
 from hub.web.views.interactions import page_id, search_context
 
 PAGE_SIZE = 50
@@ -29,7 +29,9 @@ async def contacts_page(request: web.Request) -> web.StreamResponse:
     paging = Paging.from_request(request)
     params = {"q": q, "sort": sort}
     context: dict[str, Any] = {
-        "q": q, "sort": sort, "sorts": {name: SORT_LABELS[name] for name in sorts}, "contacts": [],
+        "q": q, "sort": sort, "sorts": {name: SORT_LABELS[name] for name in sorts},
+        "sort_urls": {name: build_url("/contacts", {"q": q, "sort": name}) for name in sorts},
+        "contacts": [], "scores": {},
         "error": None, "next_url": None, "previous_url": None, "first_url": None, "nav": "contacts",
     }
     if sort not in sorts:
@@ -44,6 +46,7 @@ async def contacts_page(request: web.Request) -> web.StreamResponse:
         return render(request, "contacts.html", context, status=400)
     context.update(
         contacts=result.contacts,
+        scores=await display_scores(request, [contact["id"] for contact in result.contacts]),
         next_url=paging.next_url("/contacts", params, result.next_cursor),
         previous_url=paging.previous_url("/contacts", params),
         first_url=paging.first_url("/contacts", params),
