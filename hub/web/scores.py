@@ -9,19 +9,13 @@ from aiohttp import web
 
 from hub import keys
 from hub.contacts.queries import ContactNotFound
-
-try:
-    from hub.scores.model import ScoreModel
-    from hub.scores.queries import score_breakdown
-    from hub.scores.reading import future_corrections, keys_of
-except ImportError:  # TODO: drop this guard once hub/scores/queries.py is in the tree.
-    score_breakdown = None
+from hub.scores.model import ScoreModel
+from hub.scores.queries import score_breakdown
+from hub.scores.reading import future_corrections, keys_of
 
 
 async def contact_score(request: web.Request, contact_id: int) -> dict[str, Any] | None:
-    """Return the contact's score breakdown with its 12-month trend, or None without scores."""
-    if score_breakdown is None:
-        return None
+    """Return the contact's score breakdown with its 12-month trend; None if the contact is gone."""
     try:
         breakdown: dict[str, Any] = await score_breakdown(
             request.app[keys.DATABASE].reader, request.app[keys.SETTINGS], contact_id
@@ -32,8 +26,8 @@ async def contact_score(request: web.Request, contact_id: int) -> dict[str, Any]
 
 
 async def display_scores(request: web.Request, contact_ids: list[int]) -> dict[int, int]:
-    """Return the 0-100 score of each contact now; empty without scores."""
-    if score_breakdown is None or not contact_ids:
+    """Return the 0-100 score of each contact now."""
+    if not contact_ids:
         return {}
     reader = request.app[keys.DATABASE].reader
     model = ScoreModel(request.app[keys.SETTINGS].scores)

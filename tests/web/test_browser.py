@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.async_api import Browser, Page
 
-from hub.web import scores as web_scores
 from tests.web.browser import DESKTOP, PHONE, launch, new_page, screenshot
 from tests.web.conftest import PASSWORD, WebHub
 from tests.web.seed import (BOB_MESSAGES, HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TEXT, all_interactions,
@@ -141,11 +140,10 @@ async def test_contact_activity_and_merge(browser: Browser, site: WebHub) -> Non
     # Alice wrote every month of the last year, so her trend has bars to see.
     alice = await site.contact_id("alice@example.com")
     await page.goto(url(site, f"/contacts/{alice}"))
-    if web_scores.score_breakdown is not None:
-        bars = page.locator("svg.trend rect.bar")
-        assert await bars.count() == 12
-        assert float(str(await bars.last.get_attribute("height"))) > 0
-        assert int(await page.locator(".score-value strong").inner_text()) > 0
+    bars = page.locator("svg.trend rect.bar")
+    assert await bars.count() == 12
+    assert float(str(await bars.last.get_attribute("height"))) > 0
+    assert int(await page.locator(".score-value strong").inner_text()) > 0
     await screenshot(page, "contact")
     await page.go_back()
 
