@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from bot.answer import Answer, text_answer
-from bot.commands import contact, search
+from bot.commands import contact, score, search
 from bot.commands import help as help_command
 from bot.commands.callbacks import ContactRequest, SearchPageRequest, parse_callback_data
 from bot.commands.context import CommandContext, CommandError
@@ -30,6 +30,7 @@ class CommandInfo:
 COMMANDS = [
     CommandInfo("search", "Search interactions: /search dinner with:alice", search.run),
     CommandInfo("contact", "A contact's card: /contact alice", contact.run),
+    CommandInfo("score", "Top and fading contacts, or one contact's score: /score alice", score.run),
     CommandInfo("help", "What the bot does, with examples", help_command.run),
     CommandInfo("start", "What the bot does, with examples", help_command.run),
 ]
@@ -82,6 +83,8 @@ async def run_callback(data: str, context: CommandContext) -> CallbackResult:
     try:
         if isinstance(request, SearchPageRequest):
             return CallbackResult(await search.page(context, request.session_id, request.page))
+        if isinstance(request, ContactRequest) and request.score:
+            return CallbackResult(await score.breakdown(context, request.contact_id))
         if isinstance(request, ContactRequest):
             return CallbackResult(await contact.card(context, request.contact_id))
     except search.SearchExpired:

@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.answer import Answer, Button, Line, Span, bold, italic, text_answer
-from bot.commands.callbacks import contact_data
-from bot.commands.context import CommandContext, CommandError
+from bot.answer import Answer, Line, Span, bold, text_answer
+from bot.commands import score
+from bot.commands.context import CommandContext
+from bot.commands.picking import pick_contact
 from bot.commands.search import TYPE_LABELS, body_lines
-from bot.format import MAX_NAME_CHARS, counts_text, local_date, local_time, shorten
-from hub.contacts.queries import ContactNotFound, get_contact, interaction_counts, list_contacts
+from bot.format import counts_text, local_date, local_time, shorten
+from hub.contacts.queries import ContactNotFound, get_contact, interaction_counts
 from hub.search.engine import search_interactions
 from hub.search.syntax import SearchQuery
-from hub.text import fold
 
-MAX_CHOICES = 8
-MAX_ARGUMENT_CHARS = 200
 MAX_HANDLE_CHARS = 120
 
 USAGE = (
@@ -34,48 +32,6 @@ async def run(arguments: str, context: CommandContext) -> Answer:
     return await card(context, picked)
 
 
-async def pick_contact(arguments: str, context: CommandContext, *, usage: str, score: bool) -> int | Answer:
-    """Return the id of the one contact `arguments` names, or an answer with choices or a notice."""
-    text = arguments.strip()
-    if not text:
-        raise CommandError(usage)
-    if len(text) > MAX_ARGUMENT_CHARS:
-        raise CommandError(f"That name is {len(text)} characters long; give at most {MAX_ARGUMENT_CHARS}.")
-
-    page = await list_contacts(context.reader, q=text, sort="last_interaction", limit=MAX_CHOICES + 1,
-                               cursor=None)
-    matches = page.contacts
-    if not matches:
-        return text_answer(
-            [Span("No contact matches "), italic(shorten(text, MAX_NAME_CHARS)), Span(".")],
-            "Try a part of the name, an email address or a phone number.",
-        )
-    if len(matches) == 1:
-        return int(matches[0]["id"])
-    exact = [c for c in matches if _is_exact(c, text)]
-    if len(exact) == 1:
-        return int(exact[0]["id"])
-
-    answer = Answer()
-    shown = matches[:MAX_CHOICES]
-    more = " (and more: type more of the name)" if len(matches) > MAX_CHOICES else ""
-    answer.add(f"{len(shown)} contacts match{more}. Pick one:")
-    answer.buttons = [[Button(_choice_label(c), contact_data(int(c["id"]), score=score))] for c in shown]
-    return answer
-
-
-def _is_exact(contact: dict[str, Any], text: str) -> bool:
-    folded = fold(text)
-    return fold(contact["name"]) == folded or any(fold(h["handle"]) == folded for h in contact["handles"])
-
-
-def _choice_label(contact: dict[str, Any]) -> str:
-    label = shorten(contact["name"], 40)
-    if contact["handles"]:
-        label += f" · {shorten(contact['handles'][0]['handle'], 40)}"
-    return label
-
-
 async def card(context: CommandContext, contact_id: int) -> Answer:
     """Return the contact's card: handles, score, last interaction, recent counts."""
     try:
@@ -85,6 +41,9 @@ async def card(context: CommandContext, contact_id: int) -> Answer:
 
     answer = Answer()
     heading: list[Line] = [[bold(contact["name"])]]
+    contact_score = await score.contact_score(context, contact_id)
+    if contact_score is not None:
+        heading.append(score.score_line(contact_score))
     answer.add(*heading)
 
     if contact["handles"]:

@@ -127,6 +127,8 @@ class Call:
     # 0 while the call is being answered (a long poll waits here), then the HTTP status.
     status: int = 0
     error: str | None = None
+    # True when the test asked for this failure (fail_next, fail_next_with).
+    injected: bool = False
 
 
 @dataclass
@@ -204,6 +206,10 @@ class FakeTelegram:
         error = TelegramError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
         self._failures.setdefault(method, []).append(error)
 
+    def fail_next_with(self, method: str, status: int, description: str) -> None:
+        """Answer the next call of `method` with an error, e.g. 502 Bad Gateway."""
+        self._failures.setdefault(method, []).append(TelegramError(status, description))
+
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method and call.status == 200]
 
@@ -212,8 +218,8 @@ class FakeTelegram:
         return [call for call in self.calls if call.method == method]
 
     def rejected(self) -> list[Call]:
-        """Calls Telegram would have rejected (429 injections excluded)."""
-        return [call for call in self.calls if call.status not in (0, 200, 429)]
+        """Calls Telegram would have rejected (injected failures excluded)."""
+        return [call for call in self.calls if call.status not in (0, 200) and not call.injected]
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         async with self._changed:
@@ -236,6 +242,7 @@ class FakeTelegram:
         try:
             failures = self._failures.get(method)
             if failures:
+                call.injected = True
                 raise failures.pop(0)
             handler = getattr(self, f"_api_{_snake(method)}", None)
             if handler is None:

@@ -47,7 +47,7 @@ async def test_ask_words_joined(seeded: Path) -> None:
     result = ask(seeded, "/contact", "alice")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Alice Example\n\nHandles\nemail: alice@example.com\n")
+    assert result.stdout.startswith("Alice Example\nScore 0/100 · rank 1\n\nHandles\nemail: alice@example.com\n")
 
 
 async def test_ask_choices_listed_as_buttons(seeded: Path) -> None:

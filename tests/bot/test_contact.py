@@ -98,3 +98,9 @@ async def test_contact_without_argument(bot_hub: BotHub) -> None:
     [reply] = await bot_hub.ask("/contact")
 
     assert reply.params["text"].startswith("Send /contact followed by a name")
+
+
+async def test_contact_name_too_long(bot_hub: BotHub) -> None:
+    [reply] = await bot_hub.ask("/contact " + "y" * 300)
+
+    assert reply.params["text"] == "That name is 300 characters long; give at most 200."

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
+import bot.runner
 from bot.settings import TOKEN_ENVIRONMENT_VARIABLE
 from bot.webhook import BOT_RUNNER
 from hub.app import create_app
 from hub.settings import SettingsError
 from tests.bot import updates
-from tests.bot.conftest import TOKEN, BotHub, button_data
+from tests.bot.conftest import TOKEN, BotHub, BotHubFactory, button_data
 from tests.bot.fake_telegram import FakeTelegram
 from tests.hub.conftest import interaction, make_settings
 
@@ -25,7 +26,7 @@ from tests.hub.conftest import interaction, make_settings
 async def test_command_menu_registered(bot_hub: BotHub) -> None:
     [call] = bot_hub.fake.calls_of("setMyCommands")
 
-    assert [c["command"] for c in call.params["commands"]] == ["search", "contact", "help"]
+    assert [c["command"] for c in call.params["commands"]] == ["search", "contact", "score", "help"]
 
 
 async def test_stranger_message_gets_nothing(bot_hub: BotHub) -> None:
@@ -91,6 +92,20 @@ async def test_flood_control_waits_and_retries(bot_hub: BotHub) -> None:
     assert refused.status == 429
     assert delivered is reply
     assert delivered.at - refused.at >= 1.0
+
+
+async def test_start_retries_unreachable_api(bot_hub_factory: BotHubFactory, fake_telegram: FakeTelegram,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(bot.runner, "FIRST_RETRY_SECONDS", 0.01)
+    fake_telegram.fail_next_with("getMe", 502, "Bad Gateway")
+
+    bot_hub = await bot_hub_factory()
+    [reply] = await bot_hub.ask("/help")
+
+    assert [call.status for call in fake_telegram.arrived("getMe")] == [502, 200]
+    assert "cannot reach the Telegram Bot API (NetworkError); retrying" in caplog.text
+    assert reply.params["text"].startswith("<b>Cardmunk</b>")
 
 
 async def test_plain_text_gets_hint(bot_hub: BotHub) -> None:
