@@ -15,7 +15,7 @@ import secrets
 from aiohttp import web
 
 from hub import keys
-from hub.web.credentials import LoginRejected, check_credential
+from hub.web.credentials import Credential, LoginRejected, check_credential
 from hub.web.keys import LOGIN_THROTTLE, PASSWORD
 from hub.web.pages import CSRF_FIELD, check_csrf, current_session, local_path, page, read_form, see_other
 from hub.web.render import render
@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 LOGIN_CSRF_COOKIE = "cardmunk_login_csrf"
 LOGIN_CSRF_MAX_AGE = 3600
-# Longer input is neither the password nor a token; it is cut before hashing.
+# Typed input is cut to this length before hashing: no token is as long, and a longer
+# password cannot log in.
 MAX_SECRET_CHARS = 4096
 SECRET_FIELD = "secret"
 # The shape of secrets.token_urlsafe(32): 43 characters of URL-safe base64.
@@ -50,11 +51,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     target = local_path(form.get("next"))
     if wait > 0:
-        minutes = max(1, round(wait / 60))
-        response = _login_page(request, target, status=429, error=(
-            f"Too many failed logins from your address; try again in {minutes} minutes."))
-        response.headers["Retry-After"] = str(int(wait) + 1)
-        return response
+        return _locked_out_page(request, target, wait)
 
     if not _login_csrf_matches(request, form.get(CSRF_FIELD, "")):
         return _login_page(request, target, status=403,
@@ -74,13 +71,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         return _login_page(request, target, status=401, error="Wrong password or token.")
 
     throttle.record_success(address)
-    settings = request.app[keys.SETTINGS].web
-    session_id = await create_session(request.app[keys.DATABASE], credential, settings)
     logger.info("web login from %s with %s rights", address, credential.role)
-    response = see_other(target)
-    set_session_cookie(response, session_id, settings)
-    response.del_cookie(LOGIN_CSRF_COOKIE, path="/login")
-    return response
+    return await _start_session(request, credential, target)
 
 
 @page()
@@ -90,6 +82,24 @@ async def logout(request: web.Request) -> web.StreamResponse:
     await end_session(request.app[keys.DATABASE], session.session_id)
     response = see_other("/login")
     clear_session_cookie(response, request.app[keys.SETTINGS].web)
+    return response
+
+
+async def _start_session(request: web.Request, credential: Credential, target: str) -> web.Response:
+    settings = request.app[keys.SETTINGS].web
+    session_id = await create_session(request.app[keys.DATABASE], credential, settings)
+    response = see_other(target)
+    set_session_cookie(response, session_id, settings)
+    response.del_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+def _locked_out_page(request: web.Request, target: str, wait_seconds: float) -> web.Response:
+    minutes = max(1, round(wait_seconds / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    response = _login_page(request, target, status=429,
+                           error=f"Too many failed logins from your address; try again in {minutes} {unit}.")
+    response.headers["Retry-After"] = str(int(wait_seconds) + 1)
     return response
 
 
