@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import logging
 
 from aiohttp import web
 from telegram import Update
@@ -18,8 +17,6 @@ from telegram import Update
 from bot.runner import BotRunner
 from hub.api.middleware import requires
 from hub.errors import BadRequest, Forbidden, error_response
-
-logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 BOT_RUNNER = web.AppKey("telegram_bot", BotRunner)

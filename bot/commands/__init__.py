@@ -5,7 +5,6 @@ The Telegram handlers and `cardmunk-hub ask` both call `run_command` and `run_ca
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -14,8 +13,6 @@ from bot.commands import contact, score, search
 from bot.commands import help as help_command
 from bot.commands.callbacks import ContactRequest, SearchPageRequest, parse_callback_data
 from bot.commands.context import CommandContext, CommandError
-
-logger = logging.getLogger(__name__)
 
 Command = Callable[[str, CommandContext], Awaitable[Answer]]
 

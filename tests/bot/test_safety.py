@@ -126,7 +126,8 @@ async def test_failure_answers_something_went_wrong(bot_hub: BotHub, caplog: pyt
     assert reply.params["text"] == "Something went wrong."
     failures = [r for r in caplog.records if r.name == "bot.handlers" and r.levelno == logging.ERROR]
     assert failures and "StorageUnavailable" in failures[0].getMessage()
-    # aiosqlite logs SQL parameters at DEBUG; that is the hub's logging setup, not the bot's.
+    # aiosqlite logs SQL parameters at DEBUG; the cardmunk-hub command holds it at INFO, which
+    # this in-process test does not go through.
     bot_and_library = [r.getMessage() for r in caplog.records if not r.name.startswith("aiosqlite")]
     assert not [message for message in bot_and_library if "zanzibar" in message.lower()]
 

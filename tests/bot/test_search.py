@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from tests.bot import updates
 from tests.bot.conftest import BotHub, button_data
 from tests.hub.conftest import interaction
@@ -125,3 +127,19 @@ async def test_unknown_button_data_answered(bot_hub: BotHub) -> None:
 
     [answer] = [c for c in bot_hub.fake.calls_of("answerCallbackQuery") if c.params["callback_query_id"] == query_id]
     assert "no longer works" in answer.params["text"]
+
+
+async def test_failed_page_still_answers_button(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(*[interaction(f"m{n}", content=f"dinner {n}") for n in range(7)])
+    [reply] = await bot_hub.ask("/search dinner")
+    message = bot_hub.message_of(reply)
+    with sqlite3.connect(bot_hub.hub.settings.database.path) as connection:
+        connection.execute("DROP TABLE interactions_fts")
+    query_id = bot_hub.fake.new_callback_query_id()
+
+    await bot_hub.fake.queue_update(updates.callback_query(query_id, message.data, button_data(message, "Next")))
+    await bot_hub.ask("/help")
+
+    [answer] = [c for c in bot_hub.fake.calls_of("answerCallbackQuery") if c.params["callback_query_id"] == query_id]
+    assert answer.params["text"] == "Something went wrong."
+    assert bot_hub.fake.calls_of("editMessageText") == []
