@@ -18,7 +18,10 @@ from hub.storage.connection import open_connection
 
 logger = logging.getLogger(__name__)
 
-PAGES_PER_STEP = 4096
+# All pages in one step (-1). The online backup restarts from the first page whenever
+# another connection writes between two steps, so a backup taken in steps never finishes
+# while bridges keep pushing. One step reads one WAL snapshot, which does not block writers.
+PAGES_PER_STEP = -1
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
