@@ -26,7 +26,8 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
               "schema": {"type": "string"}},
     "sort": {"description": "relevance (with search text) or time (newest first).",
              "schema": {"type": "string", "enum": list(SORTS)}},
-    "contact_sort": {"name": "sort", "description": "name (A-Z) or last_interaction (most recent first).",
+    "contact_sort": {"name": "sort", "description": "name (A-Z), last_interaction (most recent first)"
+                                                     " or score (highest activity score first).",
                      "schema": {"type": "string", "enum": list(CONTACT_SORTS)}},
     "limit": {"description": "Page size.", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
     "fading_limit": {"description": "Most fading contacts listed; 0 lists none.",

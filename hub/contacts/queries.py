@@ -11,7 +11,7 @@ from hub.storage.readers import ReadPool
 from hub.text import fold
 from hub.timefmt import rfc3339
 
-CONTACT_SORTS = ("name", "last_interaction")
+CONTACT_SORTS = ("name", "last_interaction", "score")
 MAX_PAGE = 200
 
 
@@ -53,7 +53,11 @@ async def find_contact_ids(reader: ReadPool, text: str, limit: int = 50) -> list
 
 async def list_contacts(reader: ReadPool, *, q: str | None, sort: str, limit: int,
                         cursor: str | None) -> ContactPage:
-    """One page of contacts; `sort` is "name" (A-Z) or "last_interaction" (most recent first)."""
+    """One page of contacts; `sort` is "name" (A-Z), "last_interaction" or "score" (highest first).
+
+    "score" orders by the stored activity score key (hub/scores/): contacts without a score
+    come last, equal scores by contact id.
+    """
     where: list[str] = []
     params: list[Any] = []
     if q:
@@ -61,12 +65,20 @@ async def list_contacts(reader: ReadPool, *, q: str | None, sort: str, limit: in
         where.append(condition)
         params.extend(condition_params)
 
+    sql = "SELECT c.* FROM contacts c"
     if sort == "name":
         order = "c.search_name, c.id"
         if cursor:
             name, last_id = decode_cursor(cursor, "contacts-name", 2)
             where.append("(c.search_name > ? OR (c.search_name = ? AND c.id > ?))")
             params.extend([name, name, last_id])
+    elif sort == "score":
+        sql = "SELECT c.*, s.score_key FROM contacts c LEFT JOIN contact_scores s ON s.contact_id = c.id"
+        order = "s.score_key DESC NULLS LAST, c.id"
+        if cursor:
+            condition, cursor_params = _after_score(cursor)
+            where.append(condition)
+            params.extend(cursor_params)
     else:
         # Contacts with no interaction yet come last: -1 sorts below every timestamp.
         order = "coalesce(c.last_interaction_at, -1) DESC, c.id DESC"
@@ -78,7 +90,6 @@ async def list_contacts(reader: ReadPool, *, q: str | None, sort: str, limit: in
             )
             params.extend([last_at, last_at, last_id])
 
-    sql = "SELECT c.* FROM contacts c"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order} LIMIT ?"
@@ -90,12 +101,23 @@ async def list_contacts(reader: ReadPool, *, q: str | None, sort: str, limit: in
         last = rows[-1]
         if sort == "name":
             next_cursor = encode_cursor("contacts-name", [last["search_name"], last["id"]])
+        elif sort == "score":
+            next_cursor = encode_cursor("contacts-score", [last["score_key"], last["id"]])
         else:
             last_at = last["last_interaction_at"] if last["last_interaction_at"] is not None else -1
             next_cursor = encode_cursor("contacts-last", [last_at, last["id"]])
 
     handles = await _handles_of(reader, [int(row["id"]) for row in rows])
     return ContactPage([_contact_summary(row, handles.get(int(row["id"]), [])) for row in rows], next_cursor)
+
+
+def _after_score(cursor: str) -> tuple[str, list[Any]]:
+    """The rows after a "score" cursor: lower key, equal key and higher id, or no score."""
+    key, last_id = decode_cursor(cursor, "contacts-score", 2)
+    if key is None:
+        return "(s.score_key IS NULL AND c.id > ?)", [last_id]
+    return ("(s.score_key < ? OR (s.score_key = ? AND c.id > ?) OR s.score_key IS NULL)",
+            [key, key, last_id])
 
 
 async def get_contact(reader: ReadPool, contact_id: int) -> dict[str, Any]:

@@ -216,12 +216,11 @@ async def _rank(reader: ReadPool, model: ScoreModel, now: int, contact_id: int, 
     if key is None:
         return 1 + len(others)
 
-    placeholders = ", ".join("?" * len(future.contact_ids)) or "NULL"
-    row = await reader.fetch_one(
-        "SELECT count(*) FROM contact_scores WHERE (score_key > ? OR (score_key = ? AND contact_id < ?))"
-        f" AND contact_id NOT IN ({placeholders})",
-        [key, key, contact_id, *future.contact_ids],
-    )
+    sql = "SELECT count(*) FROM contact_scores WHERE (score_key > ? OR (score_key = ? AND contact_id < ?))"
+    if future.contact_ids:
+        # Contacts with future-dated units are counted below from their exact scores.
+        sql += f" AND contact_id NOT IN ({', '.join('?' * len(future.contact_ids))})"
+    row = await reader.fetch_one(sql, [key, key, contact_id, *future.contact_ids])
     higher = int(row[0]) if row else 0
     other_keys = await keys_of(reader, others)
     for other, other_key in other_keys.items():
