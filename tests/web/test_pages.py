@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from hub.contacts.queries import CONTACT_SORTS
 from tests.web.conftest import WebHub, message
 from tests.web.seed import BOB_MESSAGES, all_interactions, bob_messages
 
@@ -327,8 +326,6 @@ async def test_contacts_sort_links(seeded: WebHub) -> None:
 
 
 async def test_contacts_sorted_by_score(seeded: WebHub) -> None:
-    if "score" not in CONTACT_SORTS:
-        pytest.skip("list_contacts cannot sort by score yet")  # TODO: drop once it can.
     alice = await seeded.contact_id("alice@example.com")
 
     status, html = await seeded.page("/contacts", sort="score")
