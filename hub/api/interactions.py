@@ -18,6 +18,9 @@ from hub.search.engine import (DEFAULT_LIMIT, MAX_LIMIT, SORTS, InteractionNotFo
 from hub.search.syntax import QuerySyntaxError, SearchQuery, parse_query, parse_time_bound
 from hub.storage.errors import QueryTimeout
 
+# Largest SQLite INTEGER: a larger id cannot be bound as a parameter.
+MAX_ID = 2**63 - 1
+
 
 def _query_from_request(request: web.Request) -> SearchQuery:
     """Combine `q` (the shared syntax) with the separate filter parameters.
@@ -55,6 +58,8 @@ async def _search(request: web.Request, contact_id: int | None) -> web.Response:
             contact_filter = int(contact)
         except ValueError:
             raise BadRequest(f"query parameter contact must be a contact id, got {contact[:40]!r}") from None
+        if not 1 <= contact_filter <= MAX_ID:
+            raise BadRequest(f"query parameter contact must be between 1 and {MAX_ID}, got {contact[:40]}")
         if contact_id is not None and contact_filter != contact_id:
             return web.json_response({"interactions": [], "next_cursor": None, "sort": "time"})
         contact_id = contact_filter

@@ -58,6 +58,9 @@ def parse_query(text: str, zone: tzinfo = timezone.utc) -> SearchQuery:
     """Parse `text` into terms and filters; dates are read in `zone`."""
     if len(text) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"query is {len(text)} characters long; at most {MAX_QUERY_CHARS}")
+    if "\x00" in text:
+        # FTS5 reads its query as a C string, which a NUL character cuts short.
+        raise QuerySyntaxError("query must not contain NUL characters")
 
     query = SearchQuery()
     for token, quoted in _tokens(text):

@@ -1,7 +1,7 @@
 """Logs: with every logger at DEBUG, no token and no message text reaches the hub's log.
 
 A real `cardmunk-hub serve` runs at log level DEBUG through ingestion, searches, reads and
-contact edits, all carrying canary strings; its whole stderr is then searched for them.
+contact edits, all carrying canary strings. Its whole stderr is then searched for them.
 """
 
 from __future__ import annotations
