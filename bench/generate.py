@@ -1,9 +1,9 @@
 """Deterministic synthetic interactions for the benchmarks.
 
-The data imitates one person's history: a few thousand contacts, of whom a few get most of
-the interactions (Zipf-distributed), all six sources and six interaction types, texts whose
-words follow a Zipfian frequency distribution, timestamps spread over five years, and one
-to three other participants per interaction. The same seed always gives the same items in
+The data imitates one person's history. A few thousand contacts share the interactions
+along a Zipf distribution, so a few of them get most. All six sources and six interaction
+types occur, the words of the texts follow a Zipfian frequency distribution, timestamps
+spread over five years, and each interaction has one to three other participants. The same seed always gives the same items in
 the same order, so two runs (or both sides of a comparison) see identical data.
 
 Items come out source by source, each source in time order, as a bridge pushes one export

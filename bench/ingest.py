@@ -156,7 +156,7 @@ def run_empty(workdir: Path, items: list[dict[str, Any]], bodies: list[bytes]) -
 
 def run_stored(workdir: Path, stored: int, bodies: list[bytes], items: list[dict[str, Any]],
                seed: int) -> None:
-    """Push the same items onto a database that already holds `stored` interactions."""
+    """Push the same items onto a database that already contains `stored` interactions."""
     base = workdir / "stored-base.db"
     start = time.perf_counter()
     raw_sqlite.fill(base, chunked(generate_items(stored, seed + 1, id_prefix="old-"), 5000))

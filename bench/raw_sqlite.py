@@ -136,3 +136,13 @@ def fill(path: Path, batches: Iterable[list[dict[str, Any]]]) -> int:
     finally:
         store.close()
     return total
+
+
+def top_contact(path: Path) -> int:
+    """Return the id of the contact with the most interactions."""
+    connection = open_connection(path, 5000)
+    try:
+        row = connection.execute("SELECT id FROM contacts ORDER BY interaction_count DESC LIMIT 1").fetchone()
+    finally:
+        connection.close()
+    return int(row[0])

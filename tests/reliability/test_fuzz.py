@@ -5,7 +5,7 @@ Two sources of requests against one real `cardmunk-hub serve` on 127.0.0.1:
 - hypothesis builds hostile ingestion bodies: wrong types, huge strings, NUL characters,
   duplicate keys, deep nesting, years 1 and 9999, invalid UTF-8.
 Afterwards the interactions table holds exactly the items some response reported as
-created. The CI run sends about 1,500 requests; `pytest -m slow` sends over 10,000.
+created. The CI run sends about 1,200 requests; `pytest -m slow` sends over 10,000.
 """
 
 from __future__ import annotations
