@@ -1,6 +1,6 @@
 """Crashes: SIGKILL a real `cardmunk-hub serve` again and again while 4 clients push.
 
-Each client pushes its own records in batches and retries a batch until the hub answers it
+Each client pushes its own records in batches and retries a batch until the hub returns a response
 (a retried batch comes back as duplicates when the first try was committed before the
 kill). After the last restart every acknowledged record must be stored exactly once, the
 database and its FTS5 index must pass their integrity checks, and the contacts' counters
