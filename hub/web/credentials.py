@@ -33,7 +33,7 @@ class Credential:
 
 
 class LoginRejected(Exception):
-    """The credential is valid but may not log in; the message gives the reason."""
+    """The credential is valid but may not log in; the message is a sentence to show as it is."""
 
 
 class PasswordSource:
@@ -104,5 +104,5 @@ async def _check_token(reader: ReadPool, token: str) -> Credential | None:
         return None
     role = TOKEN_ROLES.get(row["scope"])
     if role is None:
-        raise LoginRejected(f"a token of scope {row['scope']} cannot log in; use a read or admin token")
+        raise LoginRejected(f"A token with the {row['scope']} scope cannot log in; use a read or admin token.")
     return Credential(role, key_id)

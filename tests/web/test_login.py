@@ -135,8 +135,11 @@ async def test_token_login(web_hub: WebHub, scope: str, can_merge: bool) -> None
 async def test_ingest_token_rejected(web_hub: WebHub) -> None:
     response = await web_hub.login(web_hub.tokens["ingest"])
 
+    html = await response.text()
     assert response.status == 403
-    assert "a token of scope ingest cannot log in" in await response.text()
+    assert '<p class="error" role="alert">A token with the ingest scope cannot log in; use a read or admin token.</p>' \
+        in html
+    assert html.count("cannot log in") == 1
     assert COOKIE_NAME not in response.cookies
 
 

@@ -64,7 +64,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     try:
         credential = await check_credential(request.app[keys.DATABASE].reader, password, typed)
     except LoginRejected as exc:
-        return _login_page(request, target, status=403, error=f"This token cannot log in: {exc}.")
+        return _login_page(request, target, status=403, error=str(exc))
     if credential is None:
         throttle.record_failure(address)
         logger.warning("web login failed from %s", address)
