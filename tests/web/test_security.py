@@ -143,7 +143,8 @@ async def test_read_token_cannot_merge(web_hub: WebHub) -> None:
     response = await web_hub.client.post(f"/contacts/{target}/merge", data={"source": str(source), "csrf": token},
                                          allow_redirects=False)
 
-    assert "Merging needs an admin login" in contact_page
+    assert "Merge another contact" not in contact_page
+    assert 'class="merge-section"' not in contact_page
     assert f'action="/contacts/{target}/merge"' not in contact_page
     assert form_page[0] == 403
     assert response.status == 403
@@ -156,9 +157,12 @@ async def test_admin_token_can_merge(web_hub: WebHub) -> None:
     await web_hub.login(web_hub.tokens["admin"])
     token = await web_hub.csrf()
 
+    contact_page = (await web_hub.page(f"/contacts/{target}"))[1]
     response = await web_hub.client.post(f"/contacts/{target}/merge", data={"source": str(source), "csrf": token},
                                          allow_redirects=False)
 
+    assert "Merge another contact into Carol Example" in contact_page
+    assert f'action="/contacts/{target}/merge"' in contact_page
     assert response.status == 303
     assert response.headers["Location"] == f"/contacts/{target}?merged=1"
     assert not await _contact_exists(web_hub, source)
