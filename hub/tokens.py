@@ -79,7 +79,9 @@ def revoke_token(connection: sqlite3.Connection, name_or_key_id: str) -> TokenIn
         (name_or_key_id, name_or_key_id),
     ).fetchone()
     if row is None:
-        raise TokenError(f"no token named {name_or_key_id!r}; `cardmunk-hub token list` shows them")
+        raise TokenError(
+            f"no token has the name or key id {name_or_key_id!r}; `cardmunk-hub token list` shows them"
+        )
     info = TokenInfo(*tuple(row))
     if info.revoked_at is None:
         connection.execute(

@@ -14,11 +14,12 @@ from hub import keys
 from hub.api.middleware import requires
 from hub.api.params import choice_param, int_param, object_body, path_id, read_json
 from hub.contacts import edits
-from hub.contacts.handles import InvalidHandle
+from hub.contacts.handles import InvalidHandle, normalize_handle
 from hub.contacts.queries import CONTACT_SORTS, MAX_PAGE, ContactNotFound, get_contact, list_contacts
 from hub.cursor import InvalidCursor
 from hub.errors import BadRequest, Conflict, NotFound
 from hub.ingest.item import HandleKind
+from hub.ingest.validate import field_error
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def _validated(model: type[BaseModel], body: Any) -> Any:
     try:
         return model.model_validate(object_body(body))
     except ValidationError as exc:
-        details = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        details = [field_error(e).to_dict() for e in exc.errors()]
         summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
         raise BadRequest(f"invalid body: {summary}", details=details) from None
 
@@ -75,6 +76,19 @@ async def _write(request: web.Request, function: Callable[[Any], Any]) -> Any:
 
 def _region(request: web.Request) -> str | None:
     return request.app[keys.SETTINGS].owner.phone_region
+
+
+def _reject_owner_handles(request: web.Request, handles: list[tuple[str, str]]) -> None:
+    """The owner's own handles (owner.handles) never belong to a contact."""
+    owner = request.app[keys.OWNER]
+    for kind, raw in handles:
+        try:
+            value = normalize_handle(kind, raw, _region(request))
+        except InvalidHandle as exc:
+            raise BadRequest(f"handle {exc}") from None
+        if (kind, value) in owner:
+            raise Conflict(f"handle {kind}:{value} is one of your own handles (owner.handles); "
+                           "it cannot belong to a contact")
 
 
 @requires("read")
@@ -102,6 +116,7 @@ async def get_contact_route(request: web.Request) -> web.Response:
 async def create_contact_route(request: web.Request) -> web.Response:
     body = _validated(ContactIn, await read_json(request, MAX_EDIT_BODY))
     handles = [(h.kind, h.handle) for h in body.handles]
+    _reject_owner_handles(request, handles)
     contact_id = await _write(request, partial(edits.create_contact, name=body.name.strip(),
                                                handles=handles, region=_region(request)))
     contact = await get_contact(request.app[keys.DATABASE].reader, contact_id)
@@ -120,6 +135,7 @@ async def rename_contact_route(request: web.Request) -> web.Response:
 async def add_handle_route(request: web.Request) -> web.Response:
     contact_id = path_id(request)
     body = _validated(HandleIn, await read_json(request, MAX_EDIT_BODY))
+    _reject_owner_handles(request, [(body.kind, body.handle)])
     await _write(request, partial(edits.add_handle, contact_id=contact_id, kind=body.kind, raw=body.handle,
                                   region=_region(request)))
     return web.json_response(await get_contact(request.app[keys.DATABASE].reader, contact_id), status=201)
@@ -149,7 +165,7 @@ async def delete_contact_route(request: web.Request) -> web.Response:
     database = request.app[keys.SETTINGS].database
     await asyncio.get_running_loop().run_in_executor(
         None, edits.truncate_wal, database.path, database.busy_timeout_ms)
-    logger.info("deleted contact %d: %d interactions erased", contact_id, report.interactions_erased)
+    logger.info("deleted contact %d; interactions erased: %d", contact_id, report.interactions_erased)
     return web.json_response({
         "deleted": contact_id,
         "handles_deleted": report.handles_deleted,

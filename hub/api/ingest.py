@@ -55,7 +55,7 @@ async def post_interactions(request: web.Request) -> web.Response:
     counts = {"created": 0, "duplicate": 0, "invalid": 0}
     for result in results:
         counts[result["status"]] += 1
-    logger.info("ingested %d items for token %s: %d created, %d duplicate, %d invalid",
+    logger.info("batch of %d from token %s: %d created, %d duplicate, %d invalid",
                 len(results), request.get(TOKEN_NAME), counts["created"], counts["duplicate"],
                 counts["invalid"])
     return web.json_response({"results": results, "counts": counts})

@@ -30,13 +30,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not source_path.exists():
         print(f"cardmunk-hub backup: database {source_path} does not exist", file=sys.stderr)
         return 2
+    if not target.parent.is_dir():
+        print(f"cardmunk-hub backup: folder {target.parent} does not exist; create it first", file=sys.stderr)
+        return 2
     if target.exists():
         print(f"cardmunk-hub backup: {target} already exists; choose a new file", file=sys.stderr)
         return 2
     try:
         backup_database(source_path, target, settings.database.busy_timeout_ms)
     except (sqlite3.Error, OSError) as exc:
-        print(f"cardmunk-hub backup: failed: {exc}", file=sys.stderr)
+        print(f"cardmunk-hub backup: writing {target} failed: {exc}", file=sys.stderr)
         return 1
     print(f"backup written to {target}")
     return 0

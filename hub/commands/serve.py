@@ -16,11 +16,15 @@ from hub.settings import Settings, SettingsError
 logger = logging.getLogger(__name__)
 
 
+class ListenError(Exception):
+    """The HTTP port cannot be opened; the message says which and what to do."""
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         asyncio.run(serve(settings))
-    except OSError as exc:
-        logger.error("cannot listen on %s:%d: %s", settings.server.host, settings.server.port, exc)
+    except ListenError as exc:
+        logger.error("%s", exc)
         return 1
     except SettingsError as exc:
         # A feature found its settings unusable while the app was built (e.g. the Telegram bot).
@@ -37,7 +41,13 @@ async def serve(settings: Settings) -> None:
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.server.host, settings.server.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            raise ListenError(
+                f"cannot listen on {settings.server.host}:{settings.server.port}: {exc.strerror or exc}; "
+                "is another hub running? Choose another port with --port or server.port"
+            ) from exc
         for address in runner.addresses:
             host, port = address[0], address[1]
             logger.info("listening on http://%s:%d", f"[{host}]" if ":" in host else host, port)

@@ -21,7 +21,7 @@ from hub.text import fold
 logger = logging.getLogger(__name__)
 
 
-class ContactConflict(Exception):
+class ContactConflict(ValueError):
     """The change contradicts existing data (a handle owned by another contact...)."""
 
 

@@ -38,7 +38,8 @@ def normalize_phone(raw: str, default_region: str | None) -> str:
         raise InvalidHandle(f"is not a phone number ({exc.args[0] if exc.args else exc})") from exc
 
     # Keep numbers that libphonenumber cannot validate (fictional +1 555 01xx numbers,
-    # new ranges): a person's handle must not be dropped because the metadata is old.
+    # new ranges, local numbers dialled without an area code in old call logs): a record
+    # must not be dropped because the number is incomplete or the metadata is old.
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

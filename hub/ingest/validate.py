@@ -81,7 +81,7 @@ def validate_item(index: int, raw: Any, owner: OwnerHandles) -> ValidItem | Inva
     try:
         item = InteractionItem.model_validate(raw)
     except ValidationError as exc:
-        return InvalidItem(index, [_field_error(error) for error in exc.errors()])
+        return InvalidItem(index, [field_error(error) for error in exc.errors()])
 
     errors: list[FieldError] = []
     linked: list[LinkedParticipant] = []
@@ -115,7 +115,8 @@ def _infer_direction(participants: list[LinkedParticipant]) -> str | None:
     return None
 
 
-def _field_error(error: Any) -> FieldError:
+def field_error(error: Any) -> FieldError:
+    """Turn one pydantic error into a FieldError, echoing the value only for safe fields."""
     field = ""
     for part in error["loc"]:
         field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))

@@ -72,9 +72,15 @@ def parse_query(text: str, zone: tzinfo = timezone.utc) -> SearchQuery:
         if term is not None:
             query.terms.append(term)
 
+    if not query.terms and text.strip() and not _has_filter(query):
+        raise QuerySyntaxError("the query has no words to search for; letters or digits are needed")
     if len(query.terms) > MAX_TERMS:
         raise QuerySyntaxError(f"query has {len(query.terms)} search terms; at most {MAX_TERMS}")
     return query
+
+
+def _has_filter(query: SearchQuery) -> bool:
+    return bool(query.sources or query.types or query.with_contacts or query.since or query.until)
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:

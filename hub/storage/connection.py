@@ -8,6 +8,7 @@ COMMIT" needs to mean.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -30,8 +31,15 @@ def connection_pragmas(busy_timeout_ms: int) -> list[str]:
 
 
 def open_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
-    """Open a connection in autocommit mode; callers issue BEGIN IMMEDIATE themselves."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Open a connection in autocommit mode; callers issue BEGIN IMMEDIATE themselves.
+
+    A new database (and its folder) is readable by its owner only: it holds every message.
+    SQLite gives the -wal and -shm files the database file's permissions.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     connection = sqlite3.connect(
         path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000
     )

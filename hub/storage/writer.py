@@ -63,6 +63,9 @@ class _Work:
 
 _STOP = object()
 
+# Exceptions a unit of work raises to refuse its input; they are the client's error.
+REJECTIONS: tuple[type[Exception], ...] = (LookupError, ValueError)
+
 
 class Writer:
     """Run write work in one thread, one transaction at a time."""
@@ -182,6 +185,11 @@ class Writer:
         if is_storage_failure(exc):
             logger.error("write failed, storage unavailable: %s (%d units rolled back)", exc, len(batch))
             error: Exception = StorageUnavailable(str(exc))
+        elif isinstance(exc, REJECTIONS):
+            # The work refused its input (unknown contact, handle taken...): the caller
+            # reports it to the client; it is not a fault of the hub.
+            logger.debug("write %s rejected with %s", batch[0].name, type(exc).__name__)
+            error = exc
         else:
             # Only the type and the stack: messages of domain errors name handles and names.
             stack = "".join(traceback.format_tb(exc.__traceback__))

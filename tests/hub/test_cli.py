@@ -46,7 +46,7 @@ def test_token_list_and_revoke(tmp_path: Path) -> None:
     assert revoked.returncode == 0
     assert re.search(r"phone\s+[0-9a-f]{12}\s+read\s+.*revoked", listed.stdout)
     assert unknown.returncode == 2
-    assert "no token named 'nobody'" in unknown.stderr
+    assert "no token has the name or key id 'nobody'" in unknown.stderr
 
 
 def test_duplicate_token_name_rejected(tmp_path: Path) -> None:
@@ -70,11 +70,62 @@ def test_bad_config_exit_2(tmp_path: Path) -> None:
 
 
 def test_check_reports_ok(tmp_path: Path) -> None:
+    run_hub("token", "create", "--scope", "read", "--name", "x", "--database", str(tmp_path / "db"), cwd=tmp_path)
+
     result = run_hub("check", "--database", str(tmp_path / "db"), cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "check: ok" in result.stdout
     assert "schema: version" in result.stdout
+
+
+def test_check_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "db"
+
+    result = run_hub("check", "--database", str(missing), cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr
+    assert not missing.parent.exists()
+
+
+def test_check_reports_pending_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()
+
+    result = run_hub("check", "--database", str(path), cwd=tmp_path)
+
+    assert "pending" in result.stdout
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 0
+
+
+def test_check_finds_bot_without_owner(tmp_path: Path) -> None:
+    run_hub("token", "create", "--scope", "read", "--name", "x", "--database", str(tmp_path / "db"), cwd=tmp_path)
+
+    result = subprocess.run([*HUB, "check", "--database", str(tmp_path / "db")], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "CARDMUNK_TELEGRAM_TOKEN": "123:abc"})
+
+    assert result.returncode == 1
+    assert "telegram.owner_ids" in result.stderr
+
+
+def test_database_private_to_owner(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "hub.db"
+
+    run_hub("token", "create", "--scope", "read", "--name", "x", "--database", str(database), cwd=tmp_path)
+
+    assert oct(database.stat().st_mode & 0o777) == "0o600"
+    assert oct(database.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_backup_into_missing_folder(tmp_path: Path) -> None:
+    run_hub("token", "create", "--scope", "read", "--name", "x", "--database", str(tmp_path / "db"), cwd=tmp_path)
+
+    result = run_hub("backup", str(tmp_path / "nope" / "copy.db"), "--database", str(tmp_path / "db"), cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "nope" in result.stderr
 
 
 def test_check_finds_corrupt_database(tmp_path: Path) -> None:
@@ -186,6 +237,7 @@ async def test_port_in_use_fails_clearly(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "cannot listen" in result.stderr
+    assert "--port" in result.stderr
 
 
 def test_backup_is_consistent_copy(tmp_path: Path) -> None:

@@ -144,7 +144,7 @@ async def test_remove_handle_detaches_with_interactions(hub: Hub) -> None:
 async def test_invalid_bodies_named(hub: Hub) -> None:
     cases = [
         ("POST", "/api/v1/contacts", {"name": ""}, "name"),
-        ("POST", "/api/v1/contacts", {"name": "X", "handles": [{"kind": "fax", "handle": "1"}]}, "handles.0.kind"),
+        ("POST", "/api/v1/contacts", {"name": "X", "handles": [{"kind": "fax", "handle": "1"}]}, "handles[0].kind"),
         ("POST", "/api/v1/contacts", {"name": "X", "handles": [{"kind": "phone", "handle": "-1"}]}, "handle"),
         ("POST", "/api/v1/contacts", ["not", "object"], "JSON object"),
     ]
@@ -180,3 +180,29 @@ async def test_contact_search_ignores_accents(hub: Hub) -> None:
     await hub.push(interaction("1", participants=sender("jose@example.com", "José Núñez")))
 
     assert [c["name"] for c in (await hub.get("/api/v1/contacts", q="nunez"))["contacts"]] == ["José Núñez"]
+
+
+async def test_owner_handle_cannot_join_contact(hub: Hub) -> None:
+    created = await hub.client.post("/api/v1/contacts", json={
+        "name": "Me", "handles": [{"kind": "email", "handle": "ME@example.com"}]}, headers=hub.auth("admin"))
+    await hub.push(interaction("1", participants=sender("bob@example.com", "Bob")))
+    bob = await contact_named(hub, "bob")
+    added = await hub.client.post(f"/api/v1/contacts/{bob['id']}/handles",
+                                  json={"kind": "phone", "handle": "+1 555 0100"}, headers=hub.auth("admin"))
+
+    assert created.status == 409
+    assert "owner.handles" in (await created.json())["error"]["message"]
+    assert added.status == 409
+    assert [c["name"] for c in (await hub.get("/api/v1/contacts"))["contacts"]] == ["Bob"]
+
+
+async def test_rejected_edit_is_not_logged_as_error(hub: Hub, caplog: Any) -> None:
+    await hub.push(interaction("1"))
+    bob = await contact_named(hub, "bob")
+
+    with caplog.at_level("DEBUG"):
+        response = await hub.client.post(f"/api/v1/contacts/{bob['id']}/merge",
+                                         json={"source_contact_id": bob["id"]}, headers=hub.auth("admin"))
+
+    assert response.status == 409
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -32,3 +32,4 @@ def test_phone_without_region_rejected() -> None:
 def test_email_without_at_rejected() -> None:
     with pytest.raises(InvalidHandle):
         normalize_handle("email", "alice.example.com")
+

@@ -180,6 +180,8 @@ async def test_hostile_queries_never_fail(seeded: Hub, q: str) -> None:
         ({"cursor": "garbage!"}, "cursor"),
         ({"contact": "bob"}, "contact must be a contact id"),
         ({"q": "x" * 1001}, "at most 1000"),
+        ({"q": '"('}, "no words to search for"),
+        ({"q": "* - ^"}, "no words to search for"),
     ],
 )
 async def test_bad_parameters_named(seeded: Hub, params: dict[str, str], fragment: str) -> None:
