@@ -164,9 +164,10 @@ async def test_contact_activity_and_merge(browser: Browser, site: WebHub) -> Non
     await page.goto(url(site, f"/contacts/{carol}"))
     await page.fill("#merge-q", "Carol")
     await page.get_by_role("button", name="Find").click()
+    carol_phone = await site.contact_id("+15550133")
     await page.get_by_role("link", name="Carol E.").click()
     await screenshot(page, "merge-confirm")
-    await page.get_by_role("button", name="Merge Carol E. into Carol Example").click()
+    await page.get_by_role("button", name=f"Merge Carol E. (#{carol_phone}) into Carol Example (#{carol})").click()
     await page.wait_for_url(f"**/contacts/{carol}?merged=1")
     handles = await page.locator(".handle-list").first.inner_text()
     assert "carol@example.com" in handles

@@ -279,12 +279,49 @@ async def test_merge_flow(seeded: WebHub) -> None:
 
     assert f'href="/contacts/{carol}/merge?source={carol_phone}"' in candidates
     assert f'href="/contacts/{carol}/merge?source={carol}"' not in candidates
-    assert "Merge Carol E. into Carol Example?" in confirm
+    assert f"Merge Carol E. (#{carol_phone}) into Carol Example (#{carol})?" in confirm
     assert response.status == 303
     assert "The other contact was merged into this one." in after
     assert "+15550133" in after
     assert "carol@example.com" in after
     assert (await seeded.page(f"/contacts/{carol_phone}"))[0] == 404
+
+
+async def test_merge_same_names_told_apart(seeded: WebHub) -> None:
+    await seeded.push(
+        message("bob-mail-1", "2024-06-01T12:00:00+02:00", "Hello from the other Bob", "bob.two@example.com",
+                "Bob Example", source="email", kind="email", type_="email"),
+        message("bob-sms-1", "2024-06-02T12:00:00+02:00", "A third Bob", "+15550199", "Bob Example",
+                source="phone"),
+        message("bob-sms-2", "2024-06-03T12:00:00+02:00", "Still the third Bob", "+15550199", "Bob Example",
+                source="phone"),
+    )
+    target = await seeded.contact_id("+15550122")
+    source = await seeded.contact_id("bob.two@example.com")
+    third = await seeded.contact_id("+15550199")
+
+    _, candidates = await seeded.page(f"/contacts/{target}/merge", q="bob example")
+    _, confirm = await seeded.page(f"/contacts/{target}/merge", source=str(source))
+
+    items = {int(match.group(1)): match.group(0) for match in
+             re.finditer(r'<li>\s*<a href="/contacts/\d+/merge\?source=(\d+)">.*?</li>', candidates, re.DOTALL)}
+    assert sorted(items) == sorted([source, third])
+    assert f'<span class="contact-id">#{source}</span>' in items[source]
+    assert "bob.two@example.com" in items[source]
+    assert "1 interaction<" in items[source]
+    assert f'<span class="contact-id">#{third}</span>' in items[third]
+    assert "+15550199" in items[third]
+    assert "2 interactions" in items[third]
+    assert f"<h1>Merge Bob Example (#{source}) into Bob Example (#{target})?</h1>" in confirm
+    assert f">Merge Bob Example (#{source}) into Bob Example (#{target})</button>" in confirm
+    panels = confirm.split('<section class="panel">')[1:]
+    assert len(panels) == 2
+    assert f"#{source}</span>" in panels[0]
+    assert "bob.two@example.com" in panels[0]
+    assert "1 interaction," in panels[0]
+    assert f"#{target}</span>" in panels[1]
+    assert "+15550122" in panels[1]
+    assert f"{BOB_MESSAGES} interactions," in panels[1]
 
 
 async def test_merge_into_itself(seeded: WebHub) -> None:
