@@ -22,7 +22,7 @@ from bridges.core.records import InteractionItem, ParseError, ReadOptions, Reade
 from bridges.core.settings import STDIN_PATH, RunSettings
 from bridges.core.sinks import PendingItem, Sink
 from bridges.core.streaming import records_of_stream
-from bridges.core.summary import RunCounts
+from bridges.core.summary import RunCounts, pluralize
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,9 @@ class Importer:
         if progress.complete:
             return None
         cursor.resume_after = progress.records_done
-        logger.info("%s: resuming after %d records acknowledged by an earlier run", label, progress.records_done)
+        logger.info(
+            "%s: resuming after %s acknowledged by an earlier run", label, pluralize(progress.records_done, "record")
+        )
         return cursor
 
     async def _import_file(self, cursor: FileCursor) -> None:
@@ -143,11 +145,11 @@ class Importer:
             cursor.closed = True
 
         logger.info(
-            "%s: %d interactions, %d skipped, %d errors",
+            "%s: %s, %d skipped, %s",
             cursor.label,
-            self.counts.interactions_found - before.interactions_found,
+            pluralize(self.counts.interactions_found - before.interactions_found, "interaction"),
             self.counts.skipped - before.skipped,
-            self.counts.errors - before.errors,
+            pluralize(self.counts.errors - before.errors, "error"),
         )
 
     async def _records_of(self, cursor: FileCursor) -> AsyncIterator[Record]:
@@ -215,7 +217,7 @@ class Importer:
             self.progress.batch_done()
         self._commit()
         if batch and self.checkpoint is not None:
-            logger.debug("batch of %d interactions acknowledged; checkpoint saved", len(batch))
+            logger.debug("batch of %s acknowledged; checkpoint saved", pluralize(len(batch), "interaction"))
 
     def _commit(self) -> None:
         if self.checkpoint is not None:

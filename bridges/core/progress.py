@@ -13,7 +13,7 @@ from typing import Callable, TextIO
 
 from tqdm import tqdm
 
-from bridges.core.summary import RunCounts
+from bridges.core.summary import RunCounts, pluralize
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class LogProgress(Progress):
         now = self._clock()
         if now >= self._next_log:
             self._next_log = now + self._interval
-            logger.info("progress: %s, %d records read, %s", self.label, self.records, self._status())
+            logger.info("progress: %s, %s read, %s", self.label, pluralize(self.records, "record"), self._status())
 
 
 def make_progress(counts: RunCounts, enabled: bool, stream: TextIO | None = None) -> Progress:

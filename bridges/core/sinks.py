@@ -10,7 +10,7 @@ from typing import Any, Protocol, TextIO
 from bridges.core.client import BatchTooLarge, HubClient, ItemResult
 from bridges.core.deadletter import DeadLetterFile
 from bridges.core.records import InteractionItem
-from bridges.core.summary import RunCounts
+from bridges.core.summary import RunCounts, pluralize
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,6 @@ class HubSink:
         self.counts.rejected += rejected
         if rejected:
             logger.warning(
-                "the hub rejected %d of %d interactions as invalid; written to %s",
-                rejected, len(batch), self.dead_letter.path,
+                "the hub rejected %s of a batch of %d as invalid; written to %s",
+                pluralize(rejected, "interaction"), len(batch), self.dead_letter.path,
             )

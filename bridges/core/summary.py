@@ -41,3 +41,9 @@ class RunCounts:
         if stopped_early or self.rejected or self.errors:
             return EXIT_FAILED
         return EXIT_OK
+
+
+def pluralize(count: int, singular: str, plural: str | None = None) -> str:
+    """Return the count with the noun in the matching number: "1 error", "2 errors"."""
+    noun = singular if count == 1 else plural or f"{singular}s"
+    return f"{count} {noun}"

@@ -362,3 +362,19 @@ async def test_unavailable_hub_stops_without_checkpoint(
     assert "did not accept the batch after 8 attempts" in caplog.text
     assert "summary: files_read=1" in caplog.text
     assert not state["checkpoint"].exists()
+
+
+async def test_file_counts_singular(tmp_path: Path, hub_url: str, state: dict[str, Path]) -> None:
+    path = write_lines(tmp_path / "items.jsonl", [make_item(1), "{broken"])
+
+    result = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state))
+
+    assert "input 1/1: 1 interaction, 0 skipped, 1 error\n" in result.stderr
+
+
+async def test_rejected_in_batch_singular(tmp_path: Path, hub_url: str, state: dict[str, Path]) -> None:
+    path = write_lines(tmp_path / "items.jsonl", [make_item(1, metadata={INVALID_FLAG: True}), make_item(2)])
+
+    result = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state, "--batch-size", "1"))
+
+    assert "the hub rejected 1 interaction of a batch of 1 as invalid" in result.stderr
