@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -218,6 +219,25 @@ async def test_failed_logins_lock_out(web_hub: WebHub) -> None:
 
     web_hub.clock.now += LOCKOUT_SECONDS + 1
     assert (await web_hub.login(PASSWORD)).status == 303
+
+
+async def test_lockout_logged(web_hub: WebHub, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for _ in range(MAX_FAILURES):
+        await web_hub.login("guess-secret")
+
+    for _ in range(12):
+        assert (await web_hub.login(PASSWORD)).status == 429
+
+    throttle_messages = [record.getMessage() for record in caplog.records if record.name == "hub.web.throttle"]
+    assert throttle_messages == [
+        f"web logins from 127.0.0.1 locked out for {LOCKOUT_SECONDS} s after {MAX_FAILURES} failed attempts",
+        f"refused 1 web login attempt(s) from 127.0.0.1 during its lockout ({LOCKOUT_SECONDS} s left)",
+        f"refused 10 web login attempt(s) from 127.0.0.1 during its lockout ({LOCKOUT_SECONDS} s left)",
+    ]
+    assert all(record.levelno == logging.WARNING for record in caplog.records if record.name == "hub.web.throttle")
+    assert "guess-secret" not in caplog.text
+    assert PASSWORD not in caplog.text
 
 
 async def test_success_resets_failures(web_hub: WebHub) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from zoneinfo import ZoneInfo
 
@@ -153,6 +154,57 @@ def test_throttle_locks_after_failures() -> None:
     assert throttle.retry_after("198.51.100.7") == 1
     clock.now += 1
     assert throttle.retry_after("198.51.100.7") == 0
+
+
+def test_throttle_logs_lockout_once(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="hub.web.throttle")
+    clock = FakeClock()
+    throttle = LoginThrottle(max_failures=3, window_seconds=60, lockout_seconds=120, clock=clock)
+
+    for _ in range(3):
+        throttle.record_failure("198.51.100.7")
+
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == ["web logins from 198.51.100.7 locked out for 120 s after 3 failed attempts"]
+    assert caplog.records[0].levelno == logging.WARNING
+
+
+def test_throttle_counts_refused_attempts(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    throttle = LoginThrottle(max_failures=1, window_seconds=60, lockout_seconds=120, clock=clock)
+    throttle.record_failure("a")
+    caplog.set_level(logging.WARNING, logger="hub.web.throttle")
+    caplog.clear()
+
+    for _ in range(150):
+        throttle.record_refused("a")
+    clock.now += 20
+    throttle.record_refused("b")
+
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == [
+        "refused 1 web login attempt(s) from a during its lockout (120 s left)",
+        "refused 10 web login attempt(s) from a during its lockout (120 s left)",
+        "refused 100 web login attempt(s) from a during its lockout (120 s left)",
+    ]
+
+
+def test_throttle_new_lockout_restarts_count(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    throttle = LoginThrottle(max_failures=1, window_seconds=60, lockout_seconds=10, clock=clock)
+    throttle.record_failure("a")
+    for _ in range(5):
+        throttle.record_refused("a")
+    clock.now += 11
+    caplog.set_level(logging.WARNING, logger="hub.web.throttle")
+    caplog.clear()
+
+    throttle.record_failure("a")
+    throttle.record_refused("a")
+
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == ["web logins from a locked out for 10 s after 2 failed attempts",
+                        "refused 1 web login attempt(s) from a during its lockout (10 s left)"]
 
 
 def test_throttle_window_forgets_old_failures() -> None:

@@ -51,6 +51,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     target = local_path(form.get("next"))
     if wait > 0:
+        throttle.record_refused(address)
         return _locked_out_page(request, target, wait)
 
     if not _login_csrf_matches(request, form.get(CSRF_FIELD, "")):
