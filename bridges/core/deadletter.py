@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from bridges.core.summary import pluralize
+
 
 class DeadLetterFile:
     """Appends rejected records to one JSON Lines file."""
@@ -20,6 +22,10 @@ class DeadLetterFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.written = 0
+        # Entries without an item: parse errors and files a reader failed on.
+        self.unreadable = 0
+        # Entries with an item: interactions the hub rejected or that were too large to send.
+        self.rejected = 0
         self._stream: IO[str] | None = None
 
     def write(self, item: dict[str, Any] | None, errors: list[dict[str, Any]], file: str, location: str) -> None:
@@ -30,6 +36,20 @@ class DeadLetterFile:
         self._stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._stream.flush()
         self.written += 1
+        if item is None:
+            self.unreadable += 1
+        else:
+            self.rejected += 1
+
+    def describe(self) -> str:
+        """Return what this run wrote, such as "2 records that could not be read were written to PATH"."""
+        parts = []
+        if self.unreadable:
+            parts.append(f"{pluralize(self.unreadable, 'record')} that could not be read")
+        if self.rejected:
+            parts.append(f"{pluralize(self.rejected, 'interaction')} rejected by the hub")
+        verb = "was" if self.written == 1 else "were"
+        return f"{' and '.join(parts)} {verb} written to {self.path}"
 
     def close(self) -> None:
         if self._stream is not None:

@@ -104,5 +104,5 @@ async def _push(
     finally:
         dead_letter.close()
     if dead_letter.written:
-        logger.warning("%d rejected records were written to %s", dead_letter.written, dead_letter.path)
+        logger.warning("%s", dead_letter.describe())
     return False

@@ -378,3 +378,25 @@ async def test_rejected_in_batch_singular(tmp_path: Path, hub_url: str, state: d
     result = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state, "--batch-size", "1"))
 
     assert "the hub rejected 1 interaction of a batch of 1 as invalid" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["{broken", "also broken", make_item(1)], "2 records that could not be read were written to "),
+        ([make_item(1, metadata={INVALID_FLAG: True})], "1 interaction rejected by the hub was written to "),
+        (
+            ["{broken", make_item(1, metadata={INVALID_FLAG: True}), make_item(2, metadata={INVALID_FLAG: True})],
+            "1 record that could not be read and 2 interactions rejected by the hub were written to ",
+        ),
+    ],
+)
+async def test_dead_letter_message_matches_counts(
+    tmp_path: Path, hub_url: str, state: dict[str, Path], lines: list[Any], expected: str
+) -> None:
+    path = write_lines(tmp_path / "items.jsonl", lines)
+
+    result = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state))
+
+    assert expected + str(state["dead_letter"]) in result.stderr
+    assert "rejected records" not in result.stderr

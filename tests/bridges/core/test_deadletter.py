@@ -50,3 +50,17 @@ def test_new_file_mode_0600(tmp_path: Path) -> None:
         os.umask(old_umask)
 
     assert stat.S_IMODE(os.stat(tmp_path / "rejected.jsonl").st_mode) == 0o600
+
+
+def test_describe_counts_each_kind(tmp_path: Path) -> None:
+    dead_letter = DeadLetterFile(tmp_path / "rejected.jsonl")
+    dead_letter.write(None, [{"field": None, "message": "not a header"}], "a.txt", "line 1")
+    dead_letter.write(None, [{"field": None, "message": "not a header"}], "a.txt", "line 2")
+    dead_letter.write({"source_id": "x"}, [{"field": "occurred_at", "message": "missing"}], "a.txt", "record 3")
+    dead_letter.close()
+
+    assert dead_letter.unreadable == 2
+    assert dead_letter.rejected == 1
+    assert dead_letter.describe() == (
+        f"2 records that could not be read and 1 interaction rejected by the hub were written to {tmp_path / 'rejected.jsonl'}"
+    )
