@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None, sources: dict[str, SourceSpec] = SOU
         with logging_redirect_tqdm(loggers=[logging.getLogger("bridges")]):
             return asyncio.run(run_bridge(settings, reader))
     except KeyboardInterrupt:
-        logger.error("interrupted; the checkpoint contains what the hub acknowledged, so a re-run resumes there")
+        # run_bridge has logged the stop and what a re-run will do.
         return EXIT_INTERRUPTED
 
 

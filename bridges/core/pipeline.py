@@ -88,6 +88,9 @@ class Importer:
         self._pending: list[PendingItem] = []
         self._uncommitted: list[FileCursor] = []
         self._errors_logged = 0
+        # True once the checkpoint holds progress for one of this run's files, so that a
+        # re-run skips what the hub acknowledged.
+        self.resumable = False
 
     async def run(self) -> None:
         """Import every input file, then send the last batch."""
@@ -115,6 +118,7 @@ class Importer:
         progress = self.checkpoint.progress_for(key, current)
         if progress is None:
             return cursor
+        self.resumable = self.resumable or progress.records_done > 0
         if progress.complete:
             return None
         cursor.resume_after = progress.records_done
@@ -221,10 +225,13 @@ class Importer:
 
     def _commit(self) -> None:
         if self.checkpoint is not None:
+            saves_progress = False
             for cursor in self._uncommitted:
                 if cursor.key is not None and cursor.fingerprint is not None:
                     progress = FileProgress(cursor.fingerprint, cursor.position, cursor.finished)
                     self.checkpoint.update(cursor.key, progress)
+                    saves_progress = saves_progress or cursor.position > 0
             self.checkpoint.save()
+            self.resumable = self.resumable or saves_progress
         # The file being read stays uncommitted: its position moves on with the next batch.
         self._uncommitted = [cursor for cursor in self._uncommitted if not cursor.closed]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
@@ -18,7 +19,7 @@ from bridges.core.records import Reader
 from bridges.core.retry import RetryPolicy
 from bridges.core.settings import RunSettings
 from bridges.core.sinks import HubSink, PrintSink
-from bridges.core.summary import RunCounts
+from bridges.core.summary import RunCounts, pluralize
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,14 @@ def checkpoint_scope(settings: RunSettings) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Stop:
+    """Why a run ended before its last record; logged after the summary at `level`."""
+
+    message: str
+    level: int = logging.ERROR
+
+
 async def run_bridge(
     settings: RunSettings,
     reader: Reader,
@@ -57,52 +66,89 @@ async def run_bridge(
     """Import the settings' input files with `reader` and return the exit status."""
     counts = RunCounts()
     progress = make_progress(counts, settings.progress)
-    stopped_early = False
+    run = _HubRun(settings, reader, counts, progress, policy, sleep) if not settings.dry_run else None
+    stop: Stop | None = None
     try:
-        if settings.dry_run:
+        if run is None:
             importer = Importer(settings, reader, PrintSink(stdout or sys.stdout), counts, progress, None, None)
             await importer.run()
         else:
-            stopped_early = await _push(settings, reader, counts, progress, policy, sleep)
+            await run.push()
+    except HubError as exc:
+        stop = Stop(str(exc))
     except BrokenPipeError:
         # The reader of --dry-run output went away (`| head`): stop without a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        logger.info("standard output was closed; stopped")
-        stopped_early = True
+        stop = Stop("standard output was closed", logging.INFO)
     except OSError as exc:
         # Readers' errors are reported per file, so this is the checkpoint, the dead-letter
         # file or standard output failing: the run cannot record its progress.
-        logger.error("stopped: %s", exc)
-        stopped_early = True
+        stop = Stop(str(exc))
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        # asyncio.run cancels the run on Ctrl-C; the caller turns it into exit status 130.
+        stop = Stop("interrupted")
+        raise
     finally:
         progress.close()
-        logger.info("%s", counts.summary_line())
-    return counts.exit_status(stopped_early)
+        _finish(counts, stop, run)
+    return counts.exit_status(stop is not None)
 
 
-async def _push(
-    settings: RunSettings,
-    reader: Reader,
-    counts: RunCounts,
-    progress: Progress,
-    policy: RetryPolicy | None,
-    sleep: Sleep | None,
-) -> bool:
-    """Run the import against the hub; return True when it stopped before the end."""
-    checkpoint = CheckpointFile(settings.checkpoint_path, checkpoint_scope(settings))
-    checkpoint.load()
-    dead_letter = DeadLetterFile(settings.dead_letter_path)
-    client = HubClient(settings.hub, settings.token or "", policy=policy or RetryPolicy(), sleep=sleep or asyncio.sleep)
-    try:
-        async with client:
-            sink = HubSink(client, counts, dead_letter)
-            await Importer(settings, reader, sink, counts, progress, checkpoint, dead_letter).run()
-    except HubError as exc:
-        logger.error("stopped: %s", exc)
-        logger.info("the checkpoint %s contains what the hub acknowledged; a re-run resumes there", checkpoint.path)
-        return True
-    finally:
-        dead_letter.close()
-    if dead_letter.written:
-        logger.warning("%s", dead_letter.describe())
-    return False
+def _finish(counts: RunCounts, stop: Stop | None, run: _HubRun | None) -> None:
+    """Log the closing lines: dead-letter file, summary, and why and where the run stopped."""
+    if run is not None:
+        run.close(stop is not None)
+    logger.info("%s", counts.summary_line())
+    if stop is None:
+        return
+    logger.log(stop.level, "stopped: %s", stop.message)
+    if run is not None:
+        logger.info("%s", run.resume_note())
+
+
+class _HubRun:
+    """The parts of a run that push to the hub: client, checkpoint and dead-letter file."""
+
+    def __init__(
+        self,
+        settings: RunSettings,
+        reader: Reader,
+        counts: RunCounts,
+        progress: Progress,
+        policy: RetryPolicy | None,
+        sleep: Sleep | None,
+    ) -> None:
+        self.counts = counts
+        self.checkpoint = CheckpointFile(settings.checkpoint_path, checkpoint_scope(settings))
+        self.dead_letter = DeadLetterFile(settings.dead_letter_path)
+        self.client = HubClient(
+            settings.hub, settings.token or "", policy=policy or RetryPolicy(), sleep=sleep or asyncio.sleep
+        )
+        sink = HubSink(self.client, counts, self.dead_letter)
+        self.importer = Importer(settings, reader, sink, counts, progress, self.checkpoint, self.dead_letter)
+
+    async def push(self) -> None:
+        self.checkpoint.load()
+        async with self.client:
+            await self.importer.run()
+
+    def close(self, stopped_early: bool) -> None:
+        """Close the dead-letter file, report what it received, and count what was not delivered."""
+        self.dead_letter.close()
+        if self.dead_letter.written:
+            logger.warning("%s", self.dead_letter.describe())
+        if stopped_early:
+            self.counts.count_unacknowledged()
+
+    def resume_note(self) -> str:
+        """Return what a re-run after a stop will do, judged by what the hub acknowledged."""
+        if self.importer.resumable:
+            return f"the checkpoint {self.checkpoint.path} records what the hub acknowledged; a re-run resumes there"
+        delivered = self.counts.created + self.counts.duplicates + self.counts.rejected
+        if delivered:
+            # Standard input has no checkpoint, and a checkpoint that cannot be written records nothing.
+            return (
+                f"{pluralize(delivered, 'interaction')} reached the hub but the checkpoint does not record them; "
+                "a re-run sends them again and the hub ignores the duplicates"
+            )
+        return "nothing was delivered; a re-run starts from the beginning"

@@ -31,6 +31,13 @@ class RunCounts:
     already_sent: int = 0
     # Parse errors and files a reader failed on.
     errors: int = 0
+    # Interactions read but never acknowledged by the hub because the run stopped early.
+    failed: int = 0
+
+    def count_unacknowledged(self) -> None:
+        """Set `failed` to the interactions read and due to be sent that the hub did not acknowledge."""
+        acknowledged = self.created + self.duplicates + self.rejected
+        self.failed = self.interactions_found - self.before_since - acknowledged
 
     def summary_line(self) -> str:
         """Return `summary: files_read=2 ... errors=0`, one `name=count` per field."""
@@ -38,7 +45,7 @@ class RunCounts:
 
     def exit_status(self, stopped_early: bool) -> int:
         """Return 0 only when nothing was rejected or failed and the run went to the end."""
-        if stopped_early or self.rejected or self.errors:
+        if stopped_early or self.rejected or self.errors or self.failed:
             return EXIT_FAILED
         return EXIT_OK
 

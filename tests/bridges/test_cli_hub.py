@@ -77,7 +77,7 @@ async def test_summary_and_dead_letter(
     assert result.returncode == 1
     assert result.summary == {
         "files_read": 1, "files_unchanged": 0, "interactions_found": 4, "created": 3, "duplicates": 0,
-        "rejected": 1, "skipped": 1, "before_since": 0, "already_sent": 0, "errors": 1,
+        "rejected": 1, "skipped": 1, "before_since": 0, "already_sent": 0, "errors": 1, "failed": 0,
     }
     assert sorted(source_id for _, source_id in hub.stored) == ["test-1", "test-2", "test-4"]
 
@@ -202,10 +202,29 @@ async def test_interrupt_exits_130(tmp_path: Path, hub: HubStub, hub_url: str, s
     hub.release()
 
     assert process.returncode == 130
-    assert "interrupted" in stderr.decode()
+    assert "stopped: interrupted" in stderr.decode()
     assert "summary: files_read=1" in stderr.decode()
+    assert f"the checkpoint {state['checkpoint']} records what the hub acknowledged; a re-run resumes there" in stderr.decode()
     (entry,) = checkpoint_entries(state["checkpoint"]).values()
     assert entry["records_done"] == 10
+
+
+async def test_interrupt_before_ack_claims_nothing(
+    tmp_path: Path, hub: HubStub, hub_url: str, state: dict[str, Path]
+) -> None:
+    path = write_lines(tmp_path / "items.jsonl", [make_item(number) for number in range(30)])
+    hub.hold_request = 1
+
+    process = await start_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state, "--batch-size", "10"))
+    await asyncio.wait_for(hub.held.wait(), timeout=60)
+    process.send_signal(signal.SIGINT)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    hub.release()
+
+    assert process.returncode == 130
+    assert "nothing was delivered; a re-run starts from the beginning" in stderr.decode()
+    assert "resumes there" not in stderr.decode()
+    assert not state["checkpoint"].exists()
 
 
 async def test_stdin_never_checkpointed(tmp_path: Path, hub: HubStub, hub_url: str, state: dict[str, Path]) -> None:
@@ -249,6 +268,66 @@ async def test_wrong_token_stops_run(tmp_path: Path, hub: HubStub, hub_url: str,
     assert "not-the-token" not in result.stderr
     assert len(hub.requests) == 1
     assert not state["checkpoint"].exists()
+    assert "nothing was delivered; a re-run starts from the beginning" in result.stderr
+    assert "resumes there" not in result.stderr
+
+
+async def test_wrong_token_fails_summary(tmp_path: Path, hub_url: str, state: dict[str, Path]) -> None:
+    path = write_lines(tmp_path / "items.jsonl", [make_item(number) for number in range(3)])
+
+    result = await run_bridge(tmp_path, "not-the-token", "jsonl", path, *options(hub_url, state))
+    after_summary = result.stderr.split("summary: ")[1].splitlines()[1:]
+
+    assert result.summary["failed"] == 3
+    assert result.summary["errors"] == 0
+    assert "ERROR" in after_summary[0]
+    assert "stopped: the hub at " in after_summary[0]
+    assert "rejected the token (401" in after_summary[0]
+
+
+async def test_scope_error_after_ack_resumes(
+    tmp_path: Path, hub: HubStub, hub_url: str, state: dict[str, Path]
+) -> None:
+    hub.script = [Scripted(accept=True), Scripted(403)]
+    path = write_lines(tmp_path / "items.jsonl", [make_item(number) for number in range(3)])
+
+    result = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state, "--batch-size", "1"))
+
+    assert result.returncode == 1
+    assert "rejected the token's scope (403" in result.stderr
+    assert f"the checkpoint {state['checkpoint']} records what the hub acknowledged; a re-run resumes there" in result.stderr
+    assert result.summary["created"] == 1
+    assert result.summary["failed"] == 1
+    (entry,) = checkpoint_entries(state["checkpoint"]).values()
+    assert entry["records_done"] == 1
+
+
+async def test_stop_after_earlier_run_resumes(tmp_path: Path, hub_url: str, state: dict[str, Path]) -> None:
+    first = write_lines(tmp_path / "first.jsonl", [make_item(number) for number in range(3)])
+    second = write_lines(tmp_path / "second.jsonl", [make_item(number) for number in range(3, 6)])
+    await run_bridge(tmp_path, TOKEN, "jsonl", first, *options(hub_url, state))
+
+    result = await run_bridge(tmp_path, "not-the-token", "jsonl", first, second, *options(hub_url, state))
+
+    assert result.summary["files_unchanged"] == 1
+    assert result.summary["failed"] == 3
+    assert f"the checkpoint {state['checkpoint']} records what the hub acknowledged; a re-run resumes there" in result.stderr
+
+
+async def test_stdin_stop_after_ack_says_resent(
+    tmp_path: Path, hub: HubStub, hub_url: str, state: dict[str, Path]
+) -> None:
+    hub.script = [Scripted(accept=True), Scripted(401)]
+    data = "".join(json.dumps(make_item(number)) + "\n" for number in range(3)).encode()
+
+    result = await run_bridge(
+        tmp_path, TOKEN, "jsonl", "-", *options(hub_url, state, "--batch-size", "1"), stdin_data=data
+    )
+
+    assert result.returncode == 1
+    assert "1 interaction reached the hub but the checkpoint does not record them" in result.stderr
+    assert "nothing was delivered" not in result.stderr
+    assert "resumes there" not in result.stderr
 
 
 async def test_wrong_token_mid_file_stops_run(
@@ -307,6 +386,8 @@ async def test_unwritable_checkpoint_stops_run(tmp_path: Path, hub: HubStub, hub
     assert "ERROR bridges.core.runner: stopped: " in result.stderr
     assert "Traceback" not in result.stderr
     assert result.summary["created"] == 3
+    assert result.summary["failed"] == 0
+    assert "3 interactions reached the hub but the checkpoint does not record them" in result.stderr
 
 
 async def test_logs_hold_no_private_data(tmp_path: Path, hub_url: str, state: dict[str, Path]) -> None:
@@ -361,6 +442,8 @@ async def test_unavailable_hub_stops_without_checkpoint(
     assert len(sleeps) == 7
     assert "did not accept the batch after 8 attempts" in caplog.text
     assert "summary: files_read=1" in caplog.text
+    assert "failed=3" in caplog.text
+    assert "nothing was delivered; a re-run starts from the beginning" in caplog.text
     assert not state["checkpoint"].exists()
 
 

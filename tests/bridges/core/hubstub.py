@@ -22,11 +22,13 @@ INVALID_FLAG = "stub_invalid"
 
 @dataclass
 class Scripted:
-    """One scripted response: an error status (with Retry-After), or a dropped connection."""
+    """One scripted response: an error status (with Retry-After), a dropped connection, or
+    `accept`, which handles the request as the hub would."""
 
     status: int = 503
     retry_after: str | None = None
     drop: bool = False
+    accept: bool = False
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -63,8 +65,10 @@ class HubStub:
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             self.requests.append(None)
             return web.json_response(error_body(401, "unauthorized", "unknown token"), status=401)
-        if self.script:
+        if self.script and not self.script[0].accept:
             return self._scripted(request, self.script.pop(0))
+        if self.script:
+            self.script.pop(0)
 
         body = await request.read()
         if self.max_body_bytes is not None and len(body) > self.max_body_bytes:
