@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from typing import Any, Iterable, Sequence
 
 from bot.answer import Line, Span
+from hub.web.formatting import type_label
 
 ELLIPSIS = "…"
 MAX_SNIPPET_CHARS = 300
@@ -36,6 +37,12 @@ def local_date(timestamp: str | None, zone: tzinfo) -> str:
     if not timestamp:
         return "unknown"
     return datetime.fromisoformat(timestamp).astimezone(zone).strftime("%Y-%m-%d")
+
+
+def source_and_type(source: str, interaction_type: str) -> str:
+    """Return "email" or "phone · call": the type is left out where it is the source's usual one."""
+    shown_type = type_label(source, interaction_type)
+    return source if shown_type is None else f"{source} · {shown_type}"
 
 
 def shorten(text: str, max_chars: int) -> str:

@@ -9,8 +9,8 @@ from bot.answer import Answer, Line, Span, bold, text_answer
 from bot.commands import score
 from bot.commands.context import CommandContext
 from bot.commands.picking import pick_contact
-from bot.commands.search import TYPE_LABELS, body_lines
-from bot.format import counts_text, local_date, local_time, shorten
+from bot.commands.search import body_lines
+from bot.format import counts_text, local_date, local_time, shorten, source_and_type
 from hub.contacts.queries import ContactNotFound, get_contact, interaction_counts
 from hub.search.engine import search_interactions
 from hub.search.syntax import SearchQuery
@@ -70,8 +70,7 @@ async def card(context: CommandContext, contact_id: int) -> Answer:
 def _last_interaction_lines(hit: dict[str, Any], context: CommandContext) -> list[Line]:
     lines: list[Line] = [[
         bold("Last interaction: "),
-        Span(f"{local_time(hit['occurred_at'], context.zone)} · {hit['source']}"
-             f" · {TYPE_LABELS.get(hit['type'], hit['type'])}"),
+        Span(f"{local_time(hit['occurred_at'], context.zone)} · {source_and_type(hit['source'], hit['type'])}"),
     ]]
     lines.extend(body_lines(hit))
     return lines

@@ -9,7 +9,7 @@ from typing import Any
 from bot.answer import Answer, Line, Span, bold, italic, text_answer
 from bot.commands.context import CommandContext
 from bot.commands.picking import pick_contact
-from bot.format import MAX_NAME_CHARS, local_date, local_time, shorten, sparkline
+from bot.format import MAX_NAME_CHARS, local_date, local_time, shorten, source_and_type, sparkline
 from hub.contacts.queries import ContactNotFound
 from hub.scores.queries import ranked_scores, score_breakdown
 
@@ -131,8 +131,8 @@ def _shares_text(parts: dict[str, float], total: float) -> str:
 
 
 def _interaction_line(item: dict[str, Any], context: CommandContext) -> Line:
-    line: Line = [Span(f"{local_time(item['occurred_at'], context.zone)} · {item['source']}"
-                       f" · {TYPE_NAMES.get(item['type'], item['type'])}")]
+    line: Line = [Span(f"{local_time(item['occurred_at'], context.zone)}"
+                       f" · {source_and_type(item['source'], item['type'])}")]
     if item.get("subject"):
         line.extend([Span(" · "), italic(shorten(item["subject"], 80))])
     return line

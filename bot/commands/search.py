@@ -7,7 +7,7 @@ from typing import Any
 from bot.answer import Answer, Button, Line, Span, bold, italic, text_answer
 from bot.commands.callbacks import search_page_data
 from bot.commands.context import CommandContext, CommandError
-from bot.format import local_time, names_text, shorten, snippet_line
+from bot.format import local_time, names_text, shorten, snippet_line, source_and_type
 from hub.cursor import InvalidCursor
 from hub.search.engine import search_interactions
 from hub.search.syntax import QuerySyntaxError, SearchQuery, parse_query
@@ -23,9 +23,6 @@ USAGE = (
     '/search "new year" with:alice after:2024-01-01\n'
     "/search res* source:whatsapp type:call before:2024-06-30"
 )
-
-TYPE_LABELS = {"video_call": "video call"}
-
 
 class SearchExpired(LookupError):
     """The search behind a paging button is no longer stored."""
@@ -97,7 +94,7 @@ async def page(context: CommandContext, session_id: str, number: int) -> Answer:
 
 def _hit_lines(hit: dict[str, Any], context: CommandContext) -> list[Line]:
     heading: Line = [bold(local_time(hit["occurred_at"], context.zone)),
-                     Span(f" · {hit['source']} · {TYPE_LABELS.get(hit['type'], hit['type'])}")]
+                     Span(f" · {source_and_type(hit['source'], hit['type'])}")]
     if hit.get("duration_seconds"):
         heading.append(Span(f" · {_duration(hit['duration_seconds'])}"))
     names = [contact["name"] for contact in hit.get("contacts", [])]

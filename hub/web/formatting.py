@@ -1,4 +1,4 @@
-"""Template filters: dates in the owner's time zone, durations, and highlighted snippets.
+"""Template filters: dates in the owner's time zone, durations, types, and highlighted snippets.
 
 Content comes from other people and may hold any text, markup included. Every piece of it
 is escaped here; only the `<mark>` elements around search matches are markup of ours.
@@ -11,6 +11,17 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from markupsafe import Markup, escape
+
+# The type that (nearly) every interaction of a source has, so that showing it next to the
+# source repeats it ("email · email"). Phone exports hold calls and text messages alike, so
+# the phone source has no usual type and its interactions always show their type.
+USUAL_TYPES = {
+    "email": "email",
+    "meeting": "meeting",
+    "whatsapp": "message",
+    "signal": "message",
+    "telegram": "message",
+}
 
 
 def local_datetime(value: str | None, zone: tzinfo) -> str:
@@ -38,6 +49,13 @@ def duration(seconds: int | None) -> str:
     if minutes:
         return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
     return f"{secs} s"
+
+
+def type_label(source: str, interaction_type: str) -> str | None:
+    """Return the type to show next to the source ("video call"), or None for the source's usual type."""
+    if USUAL_TYPES.get(source) == interaction_type:
+        return None
+    return interaction_type.replace("_", " ")
 
 
 def highlight(snippet: dict[str, Any] | None) -> Markup:

@@ -34,6 +34,7 @@ def create_environment(zone_name: str, assets: Assets) -> jinja2.Environment:
     environment.filters["highlight"] = formatting.highlight
     environment.filters["metadata_value"] = formatting.metadata_value
     environment.globals["static_url"] = assets.url
+    environment.globals["type_label"] = formatting.type_label
     environment.globals["zone_name"] = zone_name
     environment.globals["sources"] = SOURCES
     environment.globals["interaction_types"] = INTERACTION_TYPES

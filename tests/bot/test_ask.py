@@ -39,7 +39,7 @@ async def test_ask_search_prints_plain_text(seeded: Path) -> None:
     result = ask(seeded, "/search dinner")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Results 1–1 for dinner\n\n2024-03-08 20:10 · email · email · Bob Example\n")
+    assert result.stdout.startswith("Results 1–1 for dinner\n\n2024-03-08 20:10 · email · Bob Example\n")
     assert "Shall we have dinner on Friday? <b>&amp;</b> 😀" in result.stdout
 
 

@@ -32,7 +32,8 @@ async def test_contact_card(bot_hub: BotHub) -> None:
     assert text.startswith("Alice Example\n")
     assert "email: alice@example.com" in text
     assert "Last interaction: " in text
-    assert "· email · email\nHiking\nSee you at the trailhead" in text
+    assert "· email\nHiking\nSee you at the trailhead" in text
+    assert "· email · email" not in text
     assert "Last 30 days: 1 email\n" in text
     assert "Last 365 days: 1 email\n" in text
     assert "All time: 2 emails\n" in text

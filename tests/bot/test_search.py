@@ -19,7 +19,24 @@ async def test_search_shows_hit_with_bold_match(bot_hub: BotHub) -> None:
     assert "<b>dinner</b>" in html
     assert "<i>Plans</i>" in html
     assert "Bob Example" in html
-    assert "· email · email" in html
+    assert "</b> · email · Bob Example" in html
+    assert "· email · email" not in html
+
+
+async def test_search_shows_unusual_type(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(
+        interaction("c1", source="phone", type="call", subject=None, content="dinner plans", duration_seconds=75),
+        interaction("w1", source="whatsapp", type="video_call", subject=None, content="dinner video"),
+        interaction("w2", source="whatsapp", type="message", subject=None, content="dinner text",
+                    participants=[{"handle": "+15550123", "kind": "phone", "name": "Carol", "role": "from"}]),
+    )
+
+    [reply] = await bot_hub.ask("/search dinner")
+
+    html = reply.params["text"]
+    assert "</b> · phone · call · 1 min · Bob Example" in html
+    assert "</b> · whatsapp · video call · Bob Example" in html
+    assert "</b> · whatsapp · Carol" in html
 
 
 async def test_search_dates_in_owner_zone(bot_hub: BotHub) -> None:

@@ -93,6 +93,21 @@ async def test_source_and_type_filters(seeded: WebHub) -> None:
     assert '<option value="phone" selected>' in by_source
 
 
+@pytest.mark.parametrize(("source", "types"), [
+    ("email", set()),
+    ("meeting", set()),
+    ("whatsapp", set()),
+    ("phone", {"call", "message"}),
+])
+async def test_type_shown_unless_usual(seeded: WebHub, source: str, types: set[str]) -> None:
+    _, html = await seeded.page("/", source=source)
+
+    hits = len(interaction_links(html))
+    assert hits > 0
+    assert html.count(f'<span class="badge source">{source}</span>') == hits
+    assert set(re.findall(r'<span class="badge type">([^<]+)</span>', html)) == types
+
+
 async def test_date_range_in_owner_zone(logged_in: WebHub) -> None:
     # 23:30 in Berlin on March 9th, and 00:30 in Berlin on March 10th (23:30 UTC).
     await logged_in.push(

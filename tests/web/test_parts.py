@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.web.charts import trend_chart
-from hub.web.formatting import duration, highlight, local_date, local_datetime, metadata_value
+from hub.web.formatting import duration, highlight, local_date, local_datetime, metadata_value, type_label
 from hub.web.pages import local_path
 from hub.web.paging import FIRST_PAGE, MAX_BACK, Paging, build_url
 from hub.web.throttle import LoginThrottle
@@ -137,6 +137,18 @@ def test_paging_back_stack_bounded() -> None:
 def test_build_url_escapes() -> None:
     assert build_url("/", {"q": 'a&b "c"', "sort": ""}) == "/?q=a%26b+%22c%22"
     assert build_url("/contacts", {}) == "/contacts"
+
+
+@pytest.mark.parametrize(("source", "interaction_type", "expected"), [
+    ("email", "email", None),
+    ("email", "meeting", "meeting"),
+    ("whatsapp", "message", None),
+    ("whatsapp", "video_call", "video call"),
+    ("phone", "call", "call"),
+    ("phone", "message", "message"),
+])
+def test_type_label(source: str, interaction_type: str, expected: str | None) -> None:
+    assert type_label(source, interaction_type) == expected
 
 
 def test_throttle_locks_after_failures() -> None:
