@@ -78,6 +78,8 @@ class _Attempt:
 
     description: str
     retry_after: float | None = None
+    # Nothing accepted the connection: no hub listens at the URL, or the host cannot be reached.
+    unreachable: bool = False
 
 
 @dataclass
@@ -120,10 +122,16 @@ class HubClient:
                 return _checked(outcome, len(items))
             last = outcome
 
-        raise HubUnavailable(
+        message = (
             f"the hub at {self.hub_url} did not accept the batch after "
             f"{self.policy.max_attempts} attempts; last error: {last.description}"
         )
+        if last.unreachable:
+            message += (
+                f". Is the hub running at {self.hub_url}? "
+                "Start it with `cardmunk-hub serve`, or pass --hub with its URL"
+            )
+        raise HubUnavailable(message)
 
     async def _attempt(self, body: bytes) -> list[ItemResult] | _Attempt:
         """Send the body once; return results, or what went wrong when it may be retried."""
@@ -139,10 +147,23 @@ class HubClient:
                 if response.status in RETRYABLE_STATUSES:
                     return _Attempt(description, parse_retry_after(response.headers.get("Retry-After")))
                 raise _error_for(response.status, description, self.hub_url)
+        except aiohttp.ClientSSLError as exc:
+            # Something answered, but TLS failed: the hub may be running, so no "unreachable".
+            return _Attempt(f"connection failed ({type(exc).__name__}: {exc})")
+        except aiohttp.ClientConnectorError as exc:
+            return _Attempt(_describe_connect_failure(exc), unreachable=True)
+        except aiohttp.ConnectionTimeoutError:
+            return _Attempt(f"connecting timed out after {REQUEST_TIMEOUT.connect:.0f} s", unreachable=True)
         except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
             return _Attempt(f"connection failed ({type(exc).__name__}: {exc})")
         except asyncio.TimeoutError:
             return _Attempt(f"timed out after {REQUEST_TIMEOUT.total:.0f} s")
+
+
+def _describe_connect_failure(exc: aiohttp.ClientConnectorError) -> str:
+    if isinstance(exc.os_error, ConnectionRefusedError):
+        return "connection refused"
+    return f"connection failed ({type(exc).__name__}: {exc})"
 
 
 async def _read_results(response: aiohttp.ClientResponse) -> list[ItemResult]:

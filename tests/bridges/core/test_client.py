@@ -116,20 +116,25 @@ async def test_gives_up_after_max_attempts(aiohttp_server: Any) -> None:
     assert len(sleeps.requested) == 3
     assert "after 4 attempts" in str(raised.value)
     assert "503" in str(raised.value)
+    assert "Is the hub running" not in str(raised.value)
     assert hub.stored == {}
 
 
-async def test_unreachable_hub_retried_then_fails() -> None:
+async def test_unreachable_hub_retried_then_fails(caplog: pytest.LogCaptureFixture) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
     sleeps = Sleeps()
+    caplog.set_level("WARNING", logger="bridges")
 
     with pytest.raises(HubUnavailable) as raised:
-        await push(f"http://127.0.0.1:{port}", [make_item(1)], sleeps, max_attempts=3)
+        await push(url, [make_item(1)], sleeps, max_attempts=3)
 
     assert len(sleeps.requested) == 2
-    assert "connection failed" in str(raised.value)
+    assert "last error: connection refused" in str(raised.value)
+    assert f"Is the hub running at {url}? Start it with `cardmunk-hub serve`, or pass --hub" in str(raised.value)
+    assert f"hub {url}: connection refused; retrying" in caplog.text
 
 
 async def test_401_not_retried(aiohttp_server: Any) -> None:
