@@ -82,7 +82,7 @@ async def test_search_bad_syntax(bot_hub: BotHub) -> None:
     assert "Cannot read that search: type:fax is not a known type" in unknown_type.params["text"]
     assert "prefix 'a*' is too short" in short_prefix.params["text"]
     assert empty.params["text"].startswith("Send /search followed by words and filters")
-    assert "no words or filters" in only_punctuation.params["text"]
+    assert "the query has no words to search for" in only_punctuation.params["text"]
 
 
 async def test_search_pages_forward_and_back(bot_hub: BotHub) -> None:
