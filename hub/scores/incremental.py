@@ -15,14 +15,11 @@ from dataclasses import dataclass, field
 
 from hub.ingest.store import CreatedInteraction
 from hub.scores.model import Interaction, ScoreModel, Unit, is_session_message
-from hub.scores.storage import (FutureUnit, delete_future_units, future_units_of, load_key, replace_units,
-                                save_future_units, save_key)
+from hub.scores.storage import (FutureUnit, Keys, delete_future_units, future_units_of, load_keys,
+                                read_past_until, replace_units, save_future_units, save_keys)
+from hub.scores.windows import Window
 
 logger = logging.getLogger(__name__)
-
-# First margin read around new messages, in seconds; doubled until the sessions at both
-# edges of the window are complete.
-_FIRST_MARGIN_SECONDS = 6 * 3600
 
 _CONTACT_INTERACTIONS = (
     "SELECT i.id, i.type, i.source, i.occurred_at, i.thread_id, i.participant_count FROM interactions i"
@@ -70,8 +67,9 @@ def apply_ingested(connection: sqlite3.Connection, model: ScoreModel, created: l
         changes[contact_id].removed.extend(before)
         changes[contact_id].added.extend(after)
 
+    past_until = read_past_until(connection)
     for contact_id, change in changes.items():
-        _apply(connection, model, contact_id, change, now)
+        _apply(connection, model, contact_id, change, now, past_until)
 
 
 def recompute_contacts(connection: sqlite3.Connection, model: ScoreModel, contact_ids: list[int],
@@ -100,7 +98,7 @@ def _session_change(connection: sqlite3.Connection, model: ScoreModel, contact_i
     """Return the contact's session units of this thread before and after `items` arrived."""
     new_ids = {item.interaction_id for item in items}
     times = [item.occurred_at for item in items]
-    messages = _closed_window(connection, model, contact_id, source, thread_id, min(times), max(times))
+    messages = read_whole_sessions(connection, model, contact_id, source, thread_id, min(times), max(times))
 
     before = model.session_units([m for m in messages if m.id not in new_ids])
     after = model.session_units(messages)
@@ -108,33 +106,25 @@ def _session_change(connection: sqlite3.Connection, model: ScoreModel, contact_i
     return [u for u in before if u not in unchanged], [u for u in after if u not in unchanged]
 
 
-def _closed_window(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, source: str,
-                   thread_id: str, first: int, last: int) -> list[Interaction]:
-    """Read the contact's messages of a thread around [first, last], whole sessions only.
-
-    The window is widened until its earliest and latest message are at least a session gap
-    away from its edges: then no message outside it can belong to a session inside it.
-    """
-    margin = max(_FIRST_MARGIN_SECONDS, model.session_gap)
-    low, high = first - margin, last + margin
+def read_whole_sessions(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, source: str,
+                        thread_id: str, first: int, last: int) -> list[Interaction]:
+    """Read the contact's messages of a thread from `first` to `last`, widened to whole sessions."""
+    window = Window.around(first, last, model.session_gap)
     while True:
-        rows = connection.execute(_CONTACT_THREAD_MESSAGES, (thread_id, low, high, source, contact_id)).fetchall()
+        rows = connection.execute(_CONTACT_THREAD_MESSAGES,
+                                  (thread_id, window.low, window.high, source, contact_id)).fetchall()
         messages = [_interaction(row) for row in rows]
-        earliest = min(m.occurred_at for m in messages)
-        latest = max(m.occurred_at for m in messages)
-        open_low = earliest - low < model.session_gap
-        open_high = high - latest < model.session_gap
-        if not open_low and not open_high:
+        if not messages:
             return messages
-        margin *= 2
-        if open_low:
-            low = earliest - margin
-        if open_high:
-            high = latest + margin
+        wider = window.widened(min(m.occurred_at for m in messages), max(m.occurred_at for m in messages),
+                               model.session_gap)
+        if wider is None:
+            return messages
+        window = wider
 
 
 def _apply(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, change: _Change,
-           now: int) -> None:
+           now: int, past_until: int | None) -> None:
     if not change.added and not change.removed:
         return
     stored_future = future_units_of(connection, contact_id, [u.interaction_id for u in change.removed])
@@ -148,12 +138,20 @@ def _apply(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, c
     save_future_units(connection, [FutureUnit(contact_id, u.interaction_id, u.occurred_at, now, u.value)
                                    for u in change.added if u.occurred_at > now])
 
-    key, trusted = model.combine(load_key(connection, contact_id), added_terms, removed_terms)
+    stored_keys = load_keys(connection, contact_id)
+    key, trusted = model.combine(stored_keys.key, added_terms, removed_terms)
+    past_key = stored_keys.past_key
+    if past_until is not None:
+        past_added = [(u.value, u.occurred_at) for u in change.added if u.occurred_at <= past_until]
+        past_removed = [(u.value, u.occurred_at) for u in change.removed if u.occurred_at <= past_until]
+        if past_added or past_removed:
+            past_key, past_trusted = model.combine(past_key, past_added, past_removed)
+            trusted = trusted and past_trusted
     if not trusted:
         logger.debug("score of contact %d cancelled out; recomputing it", contact_id)
         recompute_contacts(connection, model, [contact_id], now)
         return
-    save_key(connection, contact_id, key)
+    save_keys(connection, contact_id, Keys(key, past_key))
 
 
 def _interaction(row: sqlite3.Row | tuple[object, ...]) -> Interaction:

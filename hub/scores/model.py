@@ -26,6 +26,8 @@ from hub.scores.settings import ScoresSettings
 
 SECONDS_PER_DAY = 86_400
 SESSION_TYPE = "message"
+# Scores are compared with the score this long ago (fading, score_30_days_ago).
+COMPARISON_SECONDS = 30 * SECONDS_PER_DAY
 
 # A combined key whose linear sum keeps less than this share of the terms that went into
 # it (catastrophic cancellation after removing units) is not trusted; callers recompute.

@@ -16,21 +16,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub.contacts.queries import ContactNotFound
+from hub.scores.fading import fading_contacts
 from hub.scores.model import SECONDS_PER_DAY, Interaction, ScoreModel, Unit, score_as_of
-from hub.scores.reading import (FutureCorrections, contact_interactions, future_corrections, keys_of,
-                                recent_units)
+from hub.scores.reading import FutureCorrections, PastScores, contact_interactions, future_corrections, stored_keys
+from hub.scores.storage import Keys
 from hub.settings import Settings
 from hub.storage.readers import ReadPool
 from hub.timefmt import rfc3339
 
-COMPARISON_DAYS = 30
 TREND_MONTHS = 12
 TOP_INTERACTIONS = 10
 # Largest `limit` and `fading_limit` of the API, as for the other listings.
 MAX_LIMIT = 100
-
-# A difference of two scores smaller than this share of them is rounding, not a score.
-_CANCELLATION_LIMIT = 1e-9
 
 
 async def ranked_scores(reader: ReadPool, settings: Settings, *, now: int | None = None, limit: int = 50,
@@ -44,19 +41,20 @@ async def ranked_scores(reader: ReadPool, settings: Settings, *, now: int | None
     model = ScoreModel(settings.scores)
     now = int(time.time()) if now is None else now
     future = await future_corrections(reader, model, now)
+    future_scored = await _future_scored(reader, model, now, future)
+    past = await PastScores.load(reader, model, now)
 
-    top = await _top_scores(reader, model, now, limit, future)
-    past = await _scores_30_days_ago(reader, model, now, future)
-    fading = await _fading(reader, model, settings, now, fading_limit, future, past)
+    top = await _top_scores(reader, model, now, limit, future_scored)
+    fading = await fading_contacts(reader, model, settings, now, fading_limit, future, past)
 
-    ids = [contact_id for contact_id, _ in top] + [entry["contact_id"] for entry in fading]
+    ids = [contact_id for contact_id, _, _ in top] + [entry["contact_id"] for entry in fading]
     contacts = await _contact_rows(reader, ids)
     scores = []
-    for position, (contact_id, score) in enumerate(top, start=1):
-        scores.append(_entry(model, contacts[contact_id], score, past.of(contact_id, score), position))
+    for position, (contact_id, score, keys) in enumerate(top, start=1):
+        scores.append(_entry(model, contacts[contact_id], score, past.of(contact_id, keys.past_key), position))
     for entry in fading:
         contact_id = entry["contact_id"]
-        rank = await _rank(reader, model, now, contact_id, entry["score"], future)
+        rank = await _rank(reader, model, now, contact_id, entry["score"], future_scored)
         base = _entry(model, contacts[contact_id], entry["score"], entry["score_30_days_ago"], rank)
         last = contacts[contact_id]["last_interaction_at"]
         base["reason"] = entry["reason"]
@@ -80,9 +78,10 @@ async def score_breakdown(reader: ReadPool, settings: Settings, contact_id: int,
         raise ContactNotFound(contact_id)
 
     future = await future_corrections(reader, model, now)
-    keys = await keys_of(reader, [contact_id])
-    score = future.score(model, keys.get(contact_id), contact_id, now)
-    rank = await _rank(reader, model, now, contact_id, score, future) if contact_id in keys else None
+    keys = await stored_keys(reader, [contact_id])
+    score = future.score(model, keys[contact_id].key if contact_id in keys else None, contact_id, now)
+    future_scored = await _future_scored(reader, model, now, future)
+    rank = await _rank(reader, model, now, contact_id, score, future_scored) if contact_id in keys else None
 
     rows = await contact_interactions(reader, contact_id)
     details = {int(row["id"]): row for row in rows}
@@ -102,132 +101,67 @@ async def score_breakdown(reader: ReadPool, settings: Settings, contact_id: int,
     }
 
 
-class _PastScores:
-    """Scores 30 days before `now`, from the current ones minus what came since."""
-
-    def __init__(self, model: ScoreModel, now: int, recent: dict[int, float]) -> None:
-        self._growth = 2.0 ** (COMPARISON_DAYS * SECONDS_PER_DAY / model.half_life)
-        self.recent = recent  # contact id -> contribution now of units dated after the comparison time
-
-    def of(self, contact_id: int, score_now: float) -> float:
-        # Units up to the comparison time decayed by `growth` since; the rest came later.
-        remainder = score_now - self.recent.get(contact_id, 0.0)
-        if remainder <= score_now * _CANCELLATION_LIMIT:
-            return 0.0  # everything came later; what is left is rounding
-        return remainder * self._growth
+async def current_scores(reader: ReadPool, settings: Settings, contact_ids: list[int], *,
+                         now: int | None = None) -> dict[int, float]:
+    """The raw score now of each of `contact_ids` (0.0 without interactions), for lists."""
+    model = ScoreModel(settings.scores)
+    now = int(time.time()) if now is None else now
+    future = await future_corrections(reader, model, now)
+    keys = await stored_keys(reader, contact_ids)
+    return {contact_id: future.score(model, keys[contact_id].key if contact_id in keys else None, contact_id, now)
+            for contact_id in contact_ids}
 
 
-async def _scores_30_days_ago(reader: ReadPool, model: ScoreModel, now: int,
-                              future: FutureCorrections) -> _PastScores:
-    since = now - COMPARISON_DAYS * SECONDS_PER_DAY
-    recent = await recent_units(reader, model, since)
-    contributions = {contact_id: sum(model.contribution(unit, now) for unit in units)
-                     for contact_id, units in recent.items()}
-    return _PastScores(model, now, contributions)
+async def _future_scored(reader: ReadPool, model: ScoreModel, now: int,
+                         future: FutureCorrections) -> dict[int, tuple[float, Keys]]:
+    """Exact scores and keys of the contacts with future-dated units (their keys understate them)."""
+    keys = await stored_keys(reader, future.contact_ids)
+    return {contact_id: (future.score(model, k.key, contact_id, now), k) for contact_id, k in keys.items()}
 
 
 async def _top_scores(reader: ReadPool, model: ScoreModel, now: int, limit: int,
-                      future: FutureCorrections) -> list[tuple[int, float]]:
-    """The `limit` highest (contact id, score) pairs, highest first, ties by contact id."""
-    rows = await reader.fetch_all(
-        "SELECT contact_id, score_key FROM contact_scores ORDER BY score_key DESC, contact_id LIMIT ?", [limit]
-    )
-    keys = {int(row[0]): float(row[1]) for row in rows}
-    # A future-dated unit counts more than its key shows, so its contact may rank higher.
-    keys.update(await keys_of(reader, [c for c in future.contact_ids if c not in keys]))
-    scored = [(contact_id, future.score(model, key, contact_id, now)) for contact_id, key in keys.items()]
-    scored.sort(key=lambda pair: (-pair[1], pair[0]))
-    return scored[:limit]
+                      future_scored: dict[int, tuple[float, Keys]]) -> list[tuple[int, float, Keys]]:
+    """The `limit` highest (contact id, score, keys), highest first, ties by contact id.
 
-
-async def _fading(reader: ReadPool, model: ScoreModel, settings: Settings, now: int, limit: int,
-                  future: FutureCorrections, past: _PastScores) -> list[dict[str, Any]]:
-    """Contacts whose display fell the most in 30 days, and strong contacts gone silent."""
-    if limit <= 0:
-        return []
-    silent = await _silent_contacts(reader, model, settings, now)
-    active = set(past.recent) | set(future.contact_ids)
-    candidates = await _falling_candidates(reader, model, now, limit + len(active))
-    candidates.update(await keys_of(reader, [c for c in active | silent if c not in candidates]))
-
-    entries = []
-    for contact_id, key in candidates.items():
-        score = future.score(model, key, contact_id, now)
-        before = past.of(contact_id, score)
-        drop = _raw_display(model, before) - _raw_display(model, score)
-        if contact_id in silent:
-            reason = "silent"
-        elif model.display(before) - model.display(score) >= 1:
-            reason = "falling"
-        else:
-            continue
-        entries.append((drop, contact_id, {"contact_id": contact_id, "reason": reason, "score": score,
-                                           "score_30_days_ago": before}))
-    entries.sort(key=lambda item: (-item[0], item[1]))
-    return [entry for _, _, entry in entries[:limit]]
-
-
-async def _silent_contacts(reader: ReadPool, model: ScoreModel, settings: Settings, now: int) -> set[int]:
-    """Contacts silent for fading_days whose display right after their last interaction was strong."""
-    silent_before = now - settings.scores.fading_days * SECONDS_PER_DAY
-    strong = settings.scores.strong_display
-    rows = await reader.fetch_all(
-        "SELECT s.contact_id, s.score_key, c.last_interaction_at FROM contact_scores s"
-        " JOIN contacts c ON c.id = s.contact_id WHERE c.last_interaction_at <= ?",
-        [silent_before],
-    )
-    silent = set()
-    for contact_id, key, last in rows:
-        # With no unit after `last`, the score then was the key's score at that moment.
-        if model.display(model.score_from_key(float(key), float(last))) >= strong:
-            silent.add(int(contact_id))
-    return silent
-
-
-async def _falling_candidates(reader: ReadPool, model: ScoreModel, now: int, count: int) -> dict[int, float]:
-    """Keys of the contacts that fell the most if idle: those nearest the score of steepest fall.
-
-    An idle contact's score 30 days ago was growth * score, so its display drop,
-    100 * (exp(-s / D) - exp(-growth * s / D)), rises then falls with s and peaks at
-    s* = D * ln(growth) / (growth - 1). The top idle contacts by drop are the ones nearest
-    s* in key order, on either side.
+    The first `limit` by key plus every contact with future-dated units hold them all: the
+    others' scores are exactly their keys' values.
     """
-    growth = 2.0 ** (COMPARISON_DAYS * SECONDS_PER_DAY / model.half_life)
-    peak = model.display_scale * math.log(growth) / (growth - 1)
-    peak_key = model.key_from_score(peak, now)
-    below = await reader.fetch_all(
-        "SELECT contact_id, score_key FROM contact_scores WHERE score_key <= ?"
-        " ORDER BY score_key DESC LIMIT ?", [peak_key, count])
-    above = await reader.fetch_all(
-        "SELECT contact_id, score_key FROM contact_scores WHERE score_key > ?"
-        " ORDER BY score_key ASC LIMIT ?", [peak_key, count])
-    return {int(row[0]): float(row[1]) for row in [*below, *above]}
+    rows = await reader.fetch_all(
+        "SELECT contact_id, score_key, past_key FROM contact_scores ORDER BY score_key DESC, contact_id LIMIT ?",
+        [limit],
+    )
+    scored = {contact_id: (score, keys) for contact_id, (score, keys) in future_scored.items()}
+    for row in rows:
+        contact_id = int(row[0])
+        if contact_id not in scored:
+            keys = Keys(float(row[1]), None if row[2] is None else float(row[2]))
+            scored[contact_id] = (model.score_from_key(keys.key, now), keys)
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
+    return [(contact_id, score, keys) for contact_id, (score, keys) in ranked[:limit]]
 
 
 async def _rank(reader: ReadPool, model: ScoreModel, now: int, contact_id: int, score: float,
-                future: FutureCorrections) -> int:
+                future_scored: dict[int, tuple[float, Keys]]) -> int:
     """1 + the number of contacts scoring higher now (equal scores: lower contact id first)."""
-    others = [c for c in future.contact_ids if c != contact_id]
-    if contact_id in future.contact_ids:
+    if contact_id in future_scored:
         key = model.key_from_score(score, now)
     else:
-        keys = await keys_of(reader, [contact_id])
-        key = keys.get(contact_id)
+        stored = await stored_keys(reader, [contact_id])
+        key = stored[contact_id].key if contact_id in stored else None
+
+    higher = 0
+    for other, (other_score, _) in future_scored.items():
+        if other != contact_id and (other_score > score or (other_score == score and other < contact_id)):
+            higher += 1
     if key is None:
-        return 1 + len(others)
+        return 1 + higher
 
     sql = "SELECT count(*) FROM contact_scores WHERE (score_key > ? OR (score_key = ? AND contact_id < ?))"
-    if future.contact_ids:
-        # Contacts with future-dated units are counted below from their exact scores.
-        sql += f" AND contact_id NOT IN ({', '.join('?' * len(future.contact_ids))})"
-    row = await reader.fetch_one(sql, [key, key, contact_id, *future.contact_ids])
-    higher = int(row[0]) if row else 0
-    other_keys = await keys_of(reader, others)
-    for other, other_key in other_keys.items():
-        other_score = future.score(model, other_key, other, now)
-        if other_score > score or (other_score == score and other < contact_id):
-            higher += 1
-    return 1 + higher
+    if future_scored:
+        # Contacts with future-dated units were counted above from their exact scores.
+        sql += f" AND contact_id NOT IN ({', '.join('?' * len(future_scored))})"
+    row = await reader.fetch_one(sql, [key, key, contact_id, *future_scored])
+    return 1 + higher + (int(row[0]) if row else 0)
 
 
 async def _contact_rows(reader: ReadPool, contact_ids: list[int]) -> dict[int, Any]:
@@ -251,10 +185,6 @@ def _entry(model: ScoreModel, contact: Any, score: float, before: float, rank: i
         "rank": rank,
         "last_interaction_at": rfc3339(contact["last_interaction_at"]),
     }
-
-
-def _raw_display(model: ScoreModel, score: float) -> float:
-    return 100 * (1 - math.exp(-score / model.display_scale))
 
 
 def _sum_by(model: ScoreModel, units: list[Unit], now: int, field: str) -> dict[str, float]:

@@ -6,15 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.scores.model import Interaction, ScoreModel, Unit, is_session_message
+from hub.scores.model import COMPARISON_SECONDS, Interaction, ScoreModel, Unit, is_session_message
+from hub.scores.storage import PAST_UNTIL_STATE, Keys
+from hub.scores.windows import Window
 from hub.storage.readers import ReadPool
-
-# How far before the comparison time recent interactions are read, in seconds, so that
-# sessions reaching across it are read whole (longer sessions are read further back).
-_LOOKBACK_SECONDS = 86_400
 
 # Most ids bound in one IN (...) list.
 _CHUNK = 500
+
+# A difference of two scores smaller than this share of them is rounding, not a score.
+_CANCELLATION_LIMIT = 1e-9
 
 
 @dataclass
@@ -43,16 +44,65 @@ async def future_corrections(reader: ReadPool, model: ScoreModel, now: int) -> F
     return corrections
 
 
-async def keys_of(reader: ReadPool, contact_ids: list[int]) -> dict[int, float]:
-    keys: dict[int, float] = {}
+class PastScores:
+    """Scores 30 days before `now`: the stored past keys, corrected by the units dated
+    between past_until and that moment (usually less than one refresh interval)."""
+
+    def __init__(self, model: ScoreModel, moment: int, between: dict[int, list[Unit]], sign: int) -> None:
+        self._model = model
+        self._moment = moment
+        self._between = between
+        self._sign = sign
+
+    @classmethod
+    async def load(cls, reader: ReadPool, model: ScoreModel, now: int) -> PastScores:
+        moment = now - COMPARISON_SECONDS
+        past_until = await read_past_until(reader)
+        if past_until is None:
+            # Before the first full recompute no past key is stored: count every unit.
+            return cls(model, moment, await units_between(reader, model, -2**62, moment), 1)
+        if moment >= past_until:
+            return cls(model, moment, await units_between(reader, model, past_until, moment), 1)
+        # The clock is behind past_until: take out what the past keys hold beyond the moment.
+        return cls(model, moment, await units_between(reader, model, moment, past_until), -1)
+
+    @property
+    def corrected_ids(self) -> set[int]:
+        """Contacts with units between past_until and the comparison moment."""
+        return set(self._between)
+
+    def of(self, contact_id: int, past_key: float | None) -> float:
+        base = self._model.score_from_key(past_key, self._moment)
+        correction = sum(unit.value * 2.0 ** ((unit.occurred_at - self._moment) / self._model.half_life)
+                         for unit in self._between.get(contact_id, ()))
+        value = base + self._sign * correction
+        if value <= max(base, correction) * _CANCELLATION_LIMIT:
+            return 0.0  # nothing left but rounding
+        return value
+
+
+async def stored_keys(reader: ReadPool, contact_ids: list[int]) -> dict[int, Keys]:
+    """Both stored keys of each of `contact_ids` that has a score."""
+    keys: dict[int, Keys] = {}
     for start in range(0, len(contact_ids), _CHUNK):
         chunk = contact_ids[start:start + _CHUNK]
         rows = await reader.fetch_all(
-            f"SELECT contact_id, score_key FROM contact_scores WHERE contact_id IN ({', '.join('?' * len(chunk))})",
+            "SELECT contact_id, score_key, past_key FROM contact_scores"
+            f" WHERE contact_id IN ({', '.join('?' * len(chunk))})",
             chunk,
         )
-        keys.update((int(row[0]), float(row[1])) for row in rows)
+        keys.update((int(row[0]), _keys(row)) for row in rows)
     return keys
+
+
+async def keys_of(reader: ReadPool, contact_ids: list[int]) -> dict[int, float]:
+    """The score key of each of `contact_ids` that has a score (see FutureCorrections.score)."""
+    return {contact_id: keys.key for contact_id, keys in (await stored_keys(reader, contact_ids)).items()
+            if keys.key is not None}
+
+
+def _keys(row: Any) -> Keys:
+    return Keys(float(row[1]), None if row[2] is None else float(row[2]))
 
 
 async def contact_interactions(reader: ReadPool, contact_id: int) -> list[Any]:
@@ -65,60 +115,61 @@ async def contact_interactions(reader: ReadPool, contact_id: int) -> list[Any]:
     )
 
 
-_LINKED_SINCE = (
+# CROSS JOIN keeps interactions as the outer loop, so the occurred_at index bounds the
+# scan (without statistics SQLite would rather scan every participant).
+_LINKED_BETWEEN = (
     "SELECT DISTINCT h.contact_id, i.id, i.type, i.source, i.occurred_at, i.thread_id, i.participant_count"
-    " FROM interactions i JOIN interaction_participants p ON p.interaction_id = i.id"
-    " JOIN handles h ON h.id = p.handle_id WHERE i.occurred_at >= ?"
+    " FROM interactions i CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
+    " JOIN handles h ON h.id = p.handle_id WHERE i.occurred_at > ? AND i.occurred_at <= ?"
 )
 
-_THREAD_MESSAGES_BETWEEN = (
+_CONTACT_THREAD_MESSAGES = (
     "SELECT DISTINCT i.id, i.type, i.source, i.occurred_at, i.thread_id, i.participant_count"
     " FROM interactions i JOIN interaction_participants p ON p.interaction_id = i.id"
     " JOIN handles h ON h.id = p.handle_id"
-    " WHERE i.thread_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND i.source = ?"
-    " AND i.type = 'message' AND h.contact_id = ?"
+    " WHERE i.thread_id = ? AND i.occurred_at BETWEEN ? AND ? AND i.source = ? AND i.type = 'message'"
+    " AND h.contact_id = ?"
 )
 
 
-async def recent_units(reader: ReadPool, model: ScoreModel, since: int) -> dict[int, list[Unit]]:
-    """Per contact, the units dated after `since` (including future-dated ones)."""
-    low = since - max(_LOOKBACK_SECONDS, model.session_gap)
-    rows = await reader.fetch_all(_LINKED_SINCE, [low])
-    by_contact: dict[int, list[Interaction]] = defaultdict(list)
-    for row in rows:
-        by_contact[int(row[0])].append(Interaction(int(row[1]), row[2], row[3], int(row[4]), row[5], int(row[6])))
-
-    for contact_id, interactions in by_contact.items():
-        interactions.extend(await _session_starts(reader, model, contact_id, interactions, low))
-
-    result: dict[int, list[Unit]] = {}
-    for contact_id, interactions in by_contact.items():
-        units = [unit for unit in model.units(interactions) if unit.occurred_at > since]
-        if units:
-            result[contact_id] = units
-    return result
+async def read_past_until(reader: ReadPool) -> int | None:
+    row = await reader.fetch_one("SELECT value FROM score_state WHERE name = ?", [PAST_UNTIL_STATE])
+    return None if row is None else int(row[0])
 
 
-async def _session_starts(reader: ReadPool, model: ScoreModel, contact_id: int,
-                          interactions: list[Interaction], low: int) -> list[Interaction]:
-    """Earlier messages of sessions that were read only from `low` on."""
-    earliest: dict[tuple[str, str], int] = {}
-    for interaction in interactions:
+async def units_between(reader: ReadPool, model: ScoreModel, low: int, high: int) -> dict[int, list[Unit]]:
+    """Per contact, the units dated after `low` and up to `high`, sessions read whole.
+
+    The read-side twin of hub.scores.recompute.units_between.
+    """
+    singles: dict[int, list[Interaction]] = defaultdict(list)
+    threads: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+    for row in await reader.fetch_all(_LINKED_BETWEEN, [low, high]):
+        interaction = Interaction(int(row[1]), row[2], row[3], int(row[4]), row[5], int(row[6]))
         if is_session_message(interaction.type, interaction.thread_id):
-            thread = (interaction.source, str(interaction.thread_id))
-            earliest[thread] = min(earliest.get(thread, interaction.occurred_at), interaction.occurred_at)
+            threads[(int(row[0]), interaction.source, str(interaction.thread_id))].append(interaction.occurred_at)
+        else:
+            singles[int(row[0])].append(interaction)
 
-    extra: list[Interaction] = []
-    for (source, thread_id), first in earliest.items():
-        bound = low
-        margin = max(_LOOKBACK_SECONDS, model.session_gap)
-        while first - bound < model.session_gap:
-            start = first - margin
-            rows = await reader.fetch_all(_THREAD_MESSAGES_BETWEEN, [thread_id, start, bound, source, contact_id])
-            older = [Interaction(int(r[0]), r[1], r[2], int(r[3]), r[4], int(r[5])) for r in rows]
-            extra.extend(older)
-            if older:
-                first = min(m.occurred_at for m in older)
-            bound = start
-            margin *= 2
-    return extra
+    result: dict[int, list[Unit]] = {contact_id: model.units(items) for contact_id, items in singles.items()}
+    for (contact_id, source, thread_id), times in threads.items():
+        messages = await _read_whole_sessions(reader, model, contact_id, source, thread_id, min(times), max(times))
+        result.setdefault(contact_id, []).extend(
+            unit for unit in model.session_units(messages) if low < unit.occurred_at <= high)
+    return {contact_id: units for contact_id, units in result.items() if units}
+
+
+async def _read_whole_sessions(reader: ReadPool, model: ScoreModel, contact_id: int, source: str, thread_id: str,
+                               first: int, last: int) -> list[Interaction]:
+    window = Window.around(first, last, model.session_gap)
+    while True:
+        rows = await reader.fetch_all(_CONTACT_THREAD_MESSAGES,
+                                      [thread_id, window.low, window.high, source, contact_id])
+        messages = [Interaction(int(r[0]), r[1], r[2], int(r[3]), r[4], int(r[5])) for r in rows]
+        if not messages:
+            return messages
+        wider = window.widened(min(m.occurred_at for m in messages), max(m.occurred_at for m in messages),
+                               model.session_gap)
+        if wider is None:
+            return messages
+        window = wider

@@ -1,8 +1,10 @@
-"""The full recompute from the interactions, and the refresh of future-dated units.
+"""The full recompute from the interactions, and the refresh of the stored keys.
 
 Both run in the writer thread inside one transaction. The full recompute replaces every
-stored key, which also repairs any drift of the incremental updates; the refresh only
-touches `score_future_units`, so its cost does not grow with the number of interactions.
+stored key, which also repairs any drift of the incremental updates. The refresh moves the
+anchors of future-dated units to now and past_until to 30 days ago; it reads only
+`score_future_units` and the interactions dated since the last refresh, so its cost does
+not grow with the number of interactions stored.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from hub.scores.model import SESSION_TYPE, ScoreModel
-from hub.scores.storage import FutureUnit, save_future_units
+from hub.scores.incremental import read_whole_sessions
+from hub.scores.model import COMPARISON_SECONDS, SESSION_TYPE, Interaction, ScoreModel, Unit, is_session_message
+from hub.scores.storage import (PAST_UNTIL_STATE, FutureUnit, load_keys, read_past_until, save_future_units,
+                                write_state)
 
 # Relative difference between the stored and the recomputed score above which a contact
 # counts as drifted (float rounding of many incremental updates stays far below it).
@@ -27,10 +31,12 @@ _NOT_SESSION = f"NOT (i.type = '{SESSION_TYPE}' AND i.thread_id IS NOT NULL)"
 
 # One row per (contact, interaction) even when a contact took part with two handles.
 _SINGLE_UNITS_SQL = f"""
-SELECT contact_id, sum(term) FROM (
+SELECT contact_id, sum(term), sum(past_term) FROM (
     SELECT h.contact_id AS contact_id,
            max(({{weight}}) * pow(2.0, (i.occurred_at - :now) / :half_life)
-               / pow(max(i.participant_count, 1), :exponent)) AS term
+               / pow(max(i.participant_count, 1), :exponent)) AS term,
+           max(CASE WHEN i.occurred_at <= :past THEN ({{weight}}) * pow(2.0, (i.occurred_at - :past) / :half_life)
+               / pow(max(i.participant_count, 1), :exponent) ELSE 0.0 END) AS past_term
     FROM interaction_participants p
     JOIN handles h ON h.id = p.handle_id
     JOIN interactions i ON i.id = p.interaction_id
@@ -39,10 +45,11 @@ SELECT contact_id, sum(term) FROM (
 ) GROUP BY contact_id
 """
 
+# CROSS JOIN: read the few future-dated interactions through the occurred_at index first.
 _FUTURE_SINGLE_UNITS_SQL = f"""
 SELECT DISTINCT h.contact_id, i.id, i.type, i.occurred_at, i.participant_count
 FROM interactions i
-JOIN interaction_participants p ON p.interaction_id = i.id
+CROSS JOIN interaction_participants p ON p.interaction_id = i.id
 JOIN handles h ON h.id = p.handle_id
 WHERE {_NOT_SESSION} AND i.occurred_at > :now
 """
@@ -65,32 +72,58 @@ class RecomputeReport:
     max_relative_drift: float
 
 
+@dataclass
+class _Sums:
+    """Per contact: sum of value * 2 ** ((anchor - now) / half_life), and the same up to past."""
+
+    now: int
+    past: int
+    current: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    before_past: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    future: list[FutureUnit] = field(default_factory=list)
+
+
 def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -> RecomputeReport:
     """Recompute every contact's score from the interactions and replace the stored ones."""
     before = stored_scores(connection, model, now)
-    sums: dict[int, float] = defaultdict(float)
-    future: list[FutureUnit] = []
+    sums = _Sums(now, now - COMPARISON_SECONDS)
 
     cache = connection.execute("PRAGMA cache_size").fetchone()[0]
     connection.execute(f"PRAGMA cache_size = -{_RECOMPUTE_CACHE_KIB}")
     try:
         _ensure_math_functions(connection)
-        _add_single_units(connection, model, now, sums, future)
-        _add_session_units(connection, model, now, sums, future)
+        _add_single_units(connection, model, sums)
+        _add_session_units(connection, model, sums)
     finally:
         connection.execute(f"PRAGMA cache_size = {int(cache)}")
 
     connection.execute("DELETE FROM score_future_units")
     connection.execute("DELETE FROM contact_scores")
-    connection.executemany(
-        "INSERT INTO contact_scores (contact_id, score_key) VALUES (?, ?)",
-        [(contact_id, now + model.half_life * math.log2(total)) for contact_id, total in sums.items() if total > 0],
-    )
-    save_future_units(connection, future)
-    return _compare(before, {c: t for c, t in sums.items() if t > 0})
+    rows = []
+    for contact_id, total in sums.current.items():
+        if total <= 0:
+            continue
+        past_total = sums.before_past.get(contact_id, 0.0)
+        past_key = sums.past + model.half_life * math.log2(past_total) if past_total > 0 else None
+        rows.append((contact_id, now + model.half_life * math.log2(total), past_key))
+    connection.executemany("INSERT INTO contact_scores (contact_id, score_key, past_key) VALUES (?, ?, ?)", rows)
+    save_future_units(connection, sums.future)
+    write_state(connection, PAST_UNTIL_STATE, str(sums.past))
+    return _compare(before, {c: t for c, t in sums.current.items() if t > 0})
 
 
-def refresh_future_units(connection: sqlite3.Connection, model: ScoreModel, now: int) -> int:
+@dataclass(frozen=True)
+class RefreshReport:
+    future_units_moved: int
+    past_units_added: int
+
+
+def refresh(connection: sqlite3.Connection, model: ScoreModel, now: int) -> RefreshReport:
+    """Re-anchor future-dated units at `now` and move past_until up to 30 days before `now`."""
+    return RefreshReport(_refresh_future_units(connection, model, now), _advance_past(connection, model, now))
+
+
+def _refresh_future_units(connection: sqlite3.Connection, model: ScoreModel, now: int) -> int:
     """Move the anchors of future-dated units to `now`; drop those whose date has passed.
 
     Returns the number of units moved. Each move only adds to a key (the anchor grows), so
@@ -106,13 +139,11 @@ def refresh_future_units(connection: sqlite3.Connection, model: ScoreModel, now:
         by_contact[int(row[0])].append(FutureUnit(int(row[0]), int(row[1]), int(row[2]), float(row[3]), float(row[4])))
 
     for contact_id, units in by_contact.items():
-        key_row = connection.execute("SELECT score_key FROM contact_scores WHERE contact_id = ?",
-                                     (contact_id,)).fetchone()
-        key = None if key_row is None else float(key_row[0])
-        new_key, _ = model.combine(key, [(u.value, min(u.occurred_at, now)) for u in units],
-                                   [(u.value, u.anchored_at) for u in units])
-        if new_key is not None:
-            connection.execute("UPDATE contact_scores SET score_key = ? WHERE contact_id = ?", (new_key, contact_id))
+        key, _ = model.combine(load_keys(connection, contact_id).key,
+                               [(u.value, min(u.occurred_at, now)) for u in units],
+                               [(u.value, u.anchored_at) for u in units])
+        if key is not None:
+            connection.execute("UPDATE contact_scores SET score_key = ? WHERE contact_id = ?", (key, contact_id))
         connection.executemany(
             "DELETE FROM score_future_units WHERE contact_id = ? AND interaction_id = ?",
             [(contact_id, u.interaction_id) for u in units if u.occurred_at <= now],
@@ -122,6 +153,49 @@ def refresh_future_units(connection: sqlite3.Connection, model: ScoreModel, now:
             [(now, contact_id, u.interaction_id) for u in units if u.occurred_at > now],
         )
     return len(rows)
+
+
+def _advance_past(connection: sqlite3.Connection, model: ScoreModel, now: int) -> int:
+    """Add to past_key the units dated from the old past_until to 30 days before `now`."""
+    old = read_past_until(connection)
+    new = now - COMPARISON_SECONDS
+    if old is None or new <= old:
+        return 0
+    added = 0
+    for contact_id, units in units_between(connection, model, old, new).items():
+        past_key, _ = model.combine(load_keys(connection, contact_id).past_key,
+                                    [(u.value, u.occurred_at) for u in units])
+        connection.execute("UPDATE contact_scores SET past_key = ? WHERE contact_id = ?", (past_key, contact_id))
+        added += len(units)
+    write_state(connection, PAST_UNTIL_STATE, str(new))
+    return added
+
+
+# CROSS JOIN keeps interactions as the outer loop, bounded by the occurred_at index.
+_LINKED_BETWEEN_SQL = (
+    "SELECT DISTINCT h.contact_id, i.id, i.type, i.source, i.occurred_at, i.thread_id, i.participant_count"
+    " FROM interactions i CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
+    " JOIN handles h ON h.id = p.handle_id WHERE i.occurred_at > ? AND i.occurred_at <= ?"
+)
+
+
+def units_between(connection: sqlite3.Connection, model: ScoreModel, low: int, high: int) -> dict[int, list[Unit]]:
+    """Per contact, the units dated after `low` and up to `high`, sessions read whole."""
+    singles: dict[int, list[Interaction]] = defaultdict(list)
+    threads: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+    for row in connection.execute(_LINKED_BETWEEN_SQL, (low, high)):
+        interaction = Interaction(int(row[1]), str(row[2]), str(row[3]), int(row[4]), row[5], int(row[6]))
+        if is_session_message(interaction.type, interaction.thread_id):
+            threads[(int(row[0]), interaction.source, str(interaction.thread_id))].append(interaction.occurred_at)
+        else:
+            singles[int(row[0])].append(interaction)
+
+    result: dict[int, list[Unit]] = {contact_id: model.units(items) for contact_id, items in singles.items()}
+    for (contact_id, source, thread_id), times in threads.items():
+        messages = read_whole_sessions(connection, model, contact_id, source, thread_id, min(times), max(times))
+        result.setdefault(contact_id, []).extend(
+            unit for unit in model.session_units(messages) if low < unit.occurred_at <= high)
+    return {contact_id: units for contact_id, units in result.items() if units}
 
 
 def stored_scores(connection: sqlite3.Connection, model: ScoreModel, now: int) -> dict[int, float]:
@@ -135,10 +209,9 @@ def stored_scores(connection: sqlite3.Connection, model: ScoreModel, now: int) -
     return scores
 
 
-def _add_single_units(connection: sqlite3.Connection, model: ScoreModel, now: int,
-                      sums: dict[int, float], future: list[FutureUnit]) -> None:
-    params: dict[str, object] = {"now": now, "half_life": model.half_life, "exponent": model.group_exponent,
-                                 "other_weight": float(model.weights["other"])}
+def _add_single_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
+    params: dict[str, object] = {"now": sums.now, "past": sums.past, "half_life": model.half_life,
+                                 "exponent": model.group_exponent, "other_weight": float(model.weights["other"])}
     cases = []
     for number, (name, weight) in enumerate(model.weights.items()):
         cases.append(f"WHEN :type{number} THEN :weight{number}")
@@ -146,19 +219,19 @@ def _add_single_units(connection: sqlite3.Connection, model: ScoreModel, now: in
         params[f"weight{number}"] = float(weight)
     weight_sql = f"CASE i.type {' '.join(cases)} ELSE :other_weight END"
 
-    for contact_id, total in connection.execute(_SINGLE_UNITS_SQL.format(weight=weight_sql), params):
-        sums[int(contact_id)] += float(total)
+    for contact_id, total, past_total in connection.execute(_SINGLE_UNITS_SQL.format(weight=weight_sql), params):
+        sums.current[int(contact_id)] += float(total)
+        sums.before_past[int(contact_id)] += float(past_total)
 
     for contact_id, interaction_id, type_, occurred_at, participant_count in connection.execute(
-            _FUTURE_SINGLE_UNITS_SQL, {"now": now}):
+            _FUTURE_SINGLE_UNITS_SQL, {"now": sums.now}):
         value = model.value(str(type_), int(participant_count))
         if value > 0:
-            sums[int(contact_id)] += value
-            future.append(FutureUnit(int(contact_id), int(interaction_id), int(occurred_at), now, value))
+            sums.current[int(contact_id)] += value
+            sums.future.append(FutureUnit(int(contact_id), int(interaction_id), int(occurred_at), sums.now, value))
 
 
-def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, now: int,
-                       sums: dict[int, float], future: list[FutureUnit]) -> None:
+def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
     """Stream the thread messages once and close each contact's sessions as they end.
 
     Mirrors ScoreModel.session_units (same gaps, same choice of the counted message, same
@@ -166,6 +239,7 @@ def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, now: i
     """
     gap = model.session_gap
     half_life = model.half_life
+    now, past = sums.now, sums.past
     log2_values: dict[int, float] = {}
     values: dict[int, float] = {}
 
@@ -181,10 +255,12 @@ def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, now: i
         if value <= 0:
             return
         if best_at > now:
-            sums[contact_id] += value
-            future.append(FutureUnit(contact_id, int(best_id), int(best_at), now, value))
-        else:
-            sums[contact_id] += value * 2.0 ** ((best_at - now) / half_life)
+            sums.current[contact_id] += value
+            sums.future.append(FutureUnit(contact_id, int(best_id), int(best_at), now, value))
+            return
+        sums.current[contact_id] += value * 2.0 ** ((best_at - now) / half_life)
+        if best_at <= past:
+            sums.before_past[contact_id] += value * 2.0 ** ((best_at - past) / half_life)
 
     cursor = connection.cursor()
     cursor.row_factory = None

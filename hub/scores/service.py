@@ -12,7 +12,7 @@ from typing import Callable
 from hub.ingest.store import CreatedInteraction
 from hub.scores.incremental import apply_ingested, recompute_contacts, remove_contacts
 from hub.scores.model import ScoreModel
-from hub.scores.recompute import RecomputeReport, recompute_all, refresh_future_units
+from hub.scores.recompute import RecomputeReport, RefreshReport, recompute_all, refresh
 from hub.scores.storage import write_state
 from hub.settings import Settings
 from hub.storage.database import Database
@@ -60,13 +60,14 @@ class ScoreService:
 
     # Jobs, submitted to the writer.
 
-    async def refresh(self, job_id: str = "refresh") -> int:
-        """Re-anchor future-dated units at the current time; return how many moved."""
+    async def refresh(self, job_id: str = "refresh") -> RefreshReport:
+        """Re-anchor future-dated units at the current time and move past_until forward."""
         now = self.now()
-        moved: int = await self.database.writer.submit(partial(self._refresh, now=now, job_id=job_id),
-                                                       name="scores-refresh")
-        logger.debug("score refresh moved %d future-dated units", moved)
-        return moved
+        report: RefreshReport = await self.database.writer.submit(partial(self._refresh, now=now, job_id=job_id),
+                                                                  name="scores-refresh")
+        logger.debug("score refresh: %d future-dated units re-anchored, %d units added to the past keys",
+                     report.future_units_moved, report.past_units_added)
+        return report
 
     async def recompute(self, job_id: str = "recompute") -> RecomputeReport:
         """Recompute every score from the interactions, repairing any drift."""
@@ -88,10 +89,10 @@ class ScoreService:
                                                    [last_run_state(job_id)])
         return None if row is None else int(row[0])
 
-    def _refresh(self, transaction: Transaction, *, now: int, job_id: str) -> int:
-        moved = refresh_future_units(transaction.connection, self.model, now)
+    def _refresh(self, transaction: Transaction, *, now: int, job_id: str) -> RefreshReport:
+        report = refresh(transaction.connection, self.model, now)
         write_state(transaction.connection, last_run_state(job_id), str(now))
-        return moved
+        return report
 
     def _recompute(self, transaction: Transaction, *, now: int, job_id: str) -> RecomputeReport:
         connection = transaction.connection

@@ -1,8 +1,9 @@
 """Rows of the score tables, written in the writer thread (see migration 3).
 
-`contact_scores` holds one score key per contact with a score above 0;
+`contact_scores` holds the keys of each contact with a score above 0;
 `score_future_units` the units dated after the moment they were stored, with the anchor
-the key holds them at; `score_state` the model fingerprint and the jobs' last run times.
+the key holds them at; `score_state` the model fingerprint, past_until and the jobs'
+last run times.
 """
 
 from __future__ import annotations
@@ -23,19 +24,30 @@ class FutureUnit:
     value: float
 
 
-def load_key(connection: sqlite3.Connection, contact_id: int) -> float | None:
-    row = connection.execute("SELECT score_key FROM contact_scores WHERE contact_id = ?", (contact_id,)).fetchone()
-    return None if row is None else float(row[0])
+@dataclass(frozen=True)
+class Keys:
+    """A contact's stored keys: all its units, and those dated up to past_until."""
+
+    key: float | None
+    past_key: float | None
 
 
-def save_key(connection: sqlite3.Connection, contact_id: int, key: float | None) -> None:
-    if key is None:
+def load_keys(connection: sqlite3.Connection, contact_id: int) -> Keys:
+    row = connection.execute("SELECT score_key, past_key FROM contact_scores WHERE contact_id = ?",
+                             (contact_id,)).fetchone()
+    if row is None:
+        return Keys(None, None)
+    return Keys(float(row[0]), None if row[1] is None else float(row[1]))
+
+
+def save_keys(connection: sqlite3.Connection, contact_id: int, keys: Keys) -> None:
+    if keys.key is None:
         connection.execute("DELETE FROM contact_scores WHERE contact_id = ?", (contact_id,))
         return
     connection.execute(
-        "INSERT INTO contact_scores (contact_id, score_key) VALUES (?, ?)"
-        " ON CONFLICT (contact_id) DO UPDATE SET score_key = excluded.score_key",
-        (contact_id, key),
+        "INSERT INTO contact_scores (contact_id, score_key, past_key) VALUES (?, ?, ?)"
+        " ON CONFLICT (contact_id) DO UPDATE SET score_key = excluded.score_key, past_key = excluded.past_key",
+        (contact_id, keys.key, keys.past_key),
     )
 
 
@@ -78,7 +90,20 @@ def replace_units(connection: sqlite3.Connection, model: ScoreModel, contact_id:
               for u in units if u.occurred_at > now]
     save_future_units(connection, future)
     key, _ = model.combine(None, [(u.value, min(u.occurred_at, now)) for u in units])
-    save_key(connection, contact_id, key)
+    past_until = read_past_until(connection)
+    past_key = None
+    if past_until is not None:
+        past_key, _ = model.combine(None, [(u.value, u.occurred_at) for u in units if u.occurred_at <= past_until])
+    save_keys(connection, contact_id, Keys(key, past_key))
+
+
+PAST_UNTIL_STATE = "past_until"
+
+
+def read_past_until(connection: sqlite3.Connection) -> int | None:
+    """The time up to which past_key counts units (None before the first full recompute)."""
+    value = read_state(connection, PAST_UNTIL_STATE)
+    return None if value is None else int(value)
 
 
 def read_state(connection: sqlite3.Connection, name: str) -> str | None:

@@ -112,12 +112,16 @@ MIGRATIONS: list[str] = [
     -- One row per contact with a score above 0. score_key is the time, in epoch seconds,
     -- at which the score decays to 1 without further interaction:
     -- score(t) = 2 ** ((score_key - t) / half_life). It does not change as time passes,
-    -- so the index orders contacts by their score at any time.
+    -- so the index orders contacts by their score at any time. past_key is the same over
+    -- the units dated up to score_state 'past_until' (about 30 days ago; NULL: none), for
+    -- the score 30 days ago.
     CREATE TABLE contact_scores (
         contact_id INTEGER PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
-        score_key REAL NOT NULL
+        score_key REAL NOT NULL,
+        past_key REAL
     );
     CREATE INDEX contact_scores_key ON contact_scores (score_key, contact_id);
+    CREATE INDEX contact_scores_past ON contact_scores (past_key, contact_id);
 
     -- Units dated later than the moment they were stored. Until its date a unit counts in
     -- full; score_key holds it as if it occurred at anchored_at, reads add the difference,
@@ -131,7 +135,8 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (contact_id, interaction_id)
     ) WITHOUT ROWID;
 
-    -- The scoring parameters the keys were computed with, and when each job last ran.
+    -- The scoring parameters the keys were computed with, past_until, and when each
+    -- job last ran.
     CREATE TABLE score_state (
         name TEXT PRIMARY KEY,
         value TEXT NOT NULL

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from hub import keys
 from hub.scores.api import SCORES
 from hub.scores.model import ScoreModel
+from hub.scores.queries import current_scores
 from hub.scores.settings import ScoresSettings
 from tests.hub.conftest import Hub, interaction
 
@@ -216,3 +218,19 @@ async def test_openapi_lists_score_routes(scored: Hub) -> None:
     assert operation["x-scope"] == "read"
     assert {parameter["name"] for parameter in operation["parameters"]} == {"limit", "fading_limit"}
     assert "404" in document["paths"]["/api/v1/contacts/{id}/score"]["get"]["responses"]
+
+
+async def test_current_scores_for_a_list(scored: Hub) -> None:
+    await scored.push(item("a", "call", at(1), "+15550001", "Alice"),
+                      item("m", "meeting", at(-3), "+15550002", "Bob"))
+    response = await scored.client.post("/api/v1/contacts", json={"name": "Nobody"}, headers=scored.auth("admin"))
+    alice, bob, nobody = (await contact_id(scored, "Alice"), await contact_id(scored, "Bob"),
+                          (await response.json())["id"])
+
+    values = await current_scores(scored.client.app[keys.DATABASE].reader, scored.settings, [alice, bob, nobody],
+                                  now=NOW)
+
+    assert values[alice] == pytest.approx(3 * MODEL.decay(DAY))
+    # A meeting in three days counts in full already.
+    assert values[bob] == pytest.approx(5.0)
+    assert values[nobody] == 0.0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from hub.scores.model import Interaction, ScoreModel
+from hub.scores.model import Interaction, ScoreModel, score_as_of
 from hub.scores.settings import ScoresSettings
 from tests.scores.lab import START, Lab, assert_scores_close, message
 
@@ -16,7 +17,7 @@ TYPES = ["message", "message", "message", "email", "call", "video_call", "meetin
 DAY = 86_400
 # Gaps between consecutive generated interactions, in seconds: around the 30-minute
 # session gap (so sessions join, bridge and stay apart), plus longer pauses.
-GAPS = st.sampled_from([0, 59, 600, 1799, 1800, 1801, 2399, 3600, DAY])
+GAPS = st.sampled_from([0, 59, 600, 1799, 1800, 1801, 2399, 3600, DAY, 9 * DAY, 20 * DAY])
 SLOW = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -55,10 +56,14 @@ def batches(draw: Any) -> list[list[dict[str, Any]]]:
 
 
 @SLOW
-@given(batches(), st.lists(st.integers(min_value=0, max_value=3 * DAY), min_size=1, max_size=6))
-def test_incremental_equals_recompute(parts: list[list[dict[str, Any]]], steps: list[int]) -> None:
+@given(batches(), st.lists(st.integers(min_value=0, max_value=25 * DAY), min_size=1, max_size=6),
+       st.booleans())
+def test_incremental_equals_recompute(parts: list[list[dict[str, Any]]], steps: list[int],
+                                      recompute_first: bool) -> None:
     with Lab() as lab:
         now = START + DAY
+        if recompute_first:
+            lab.recompute(now)  # sets past_until, as the hub does at its first start
         for number, batch in enumerate(parts):
             now += steps[number % len(steps)]
             lab.ingest(batch, now)
@@ -66,12 +71,37 @@ def test_incremental_equals_recompute(parts: list[list[dict[str, Any]]], steps: 
                 lab.refresh(now + 60)
         now += 3600
 
-        incremental = lab.stored(now)
-
-        assert_scores_close(incremental, lab.reference(now))
+        assert_scores_close(lab.stored(now), lab.reference(now))
         assert_scores_close(lab.recomputed(now), lab.reference(now))
-        lab.refresh(now)
-        assert_scores_close(lab.stored(now + DAY), lab.reference(now + DAY))
+        for later in (now, now + 20 * DAY, now + 45 * DAY):
+            ranked = lab.ranked(later)
+            assert_scores_close({c: score for c, (score, _) in ranked.items()}, lab.reference(later))
+            past = {c: before for c, (_, before) in ranked.items() if before > 0}
+            expected_past = {c: v for c, v in lab.reference_as_of(later - 30 * DAY).items() if v > 0}
+            assert_scores_close(past, expected_past)
+            lab.refresh(later + DAY)
+
+
+@pytest.mark.parametrize("refresh_days", [None, 5, 40])
+def test_past_scores_after_late_ingestion(refresh_days: int | None) -> None:
+    """Interactions older than past_until arriving late, with past_until moved or not."""
+    with Lab() as lab:
+        now = START + 100 * DAY
+        lab.ingest([message("a", START + 10 * DAY, ["+15550101"], type_="meeting", thread=None),
+                    message("b", now - 50 * DAY, ["+15550101"])], now)
+        lab.recompute(now)
+        lab.ingest([message("c", START + 20 * DAY, ["+15550101"], type_="call", thread=None),
+                    message("d", now - 50 * DAY + 600, ["+15550101"]),
+                    message("e", now - 20 * DAY, ["+15550102"], type_="call", thread=None),
+                    message("f", now - 25 * DAY - 600, ["+15550102"], type_="email", thread=None)], now)
+        later = now + (refresh_days or 0) * DAY
+        if refresh_days is not None:
+            lab.refresh(later)
+
+        ranked = lab.ranked(later + 3600)
+        expected = lab.reference_as_of(later + 3600 - 30 * DAY)
+
+    assert_scores_close({c: before for c, (_, before) in ranked.items()}, expected)
 
 
 @SLOW
@@ -179,3 +209,71 @@ def _session_counts(lab: Lab) -> dict[tuple[int, str, str], int]:
         counts[key] = len(lab.model.session_units(messages))
     return counts
 
+
+
+@st.composite
+def long_histories(draw: Any) -> list[dict[str, Any]]:
+    """Interactions with 30 people over about 200 days, for the fading list."""
+    items = []
+    for number in range(draw(st.integers(min_value=1, max_value=80))):
+        at = START + draw(st.integers(min_value=0, max_value=200 * DAY))
+        people = draw(st.lists(st.sampled_from(MANY_HANDLES), min_size=1, max_size=2, unique=True))
+        type_ = draw(st.sampled_from(TYPES))
+        thread = draw(st.sampled_from(["chat-a", None])) if type_ == "message" else None
+        items.append(message(f"long-{number}", at, people, thread=thread, type_=type_))
+    return items
+
+
+MANY_HANDLES = [f"+155502{n:02d}" for n in range(30)]
+
+
+@SLOW
+@given(long_histories(), st.integers(min_value=100, max_value=260), st.integers(min_value=1, max_value=5),
+       st.booleans(), st.sampled_from([0.5, 2.0, 10.0]))
+def test_fading_matches_every_contact(history: list[dict[str, Any]], day: int, limit: int, refreshed: bool,
+                                      display_scale: float) -> None:
+    now = START + day * DAY
+    # Small display scales put contacts on both sides of the score that falls the most.
+    with Lab(ScoresSettings(display_scale=display_scale)) as lab:
+        lab.ingest(history, START)
+        lab.recompute(START + 10 * DAY)
+        if refreshed:
+            lab.refresh(now - 3 * DAY)
+        fading = lab.ranked_body(now, limit=1, fading_limit=limit)["fading"]
+        everything = _fading_reference(lab, now)
+    expected = everything[:limit]
+
+    # Contacts sharing the same interactions fall by the same amount up to rounding, so
+    # compare the falls position by position and each listed contact's own values.
+    reference = {contact_id: (reason, before, drop) for contact_id, reason, before, drop in everything}
+    assert len(fading) == len(expected)
+    for entry, (_, _, _, expected_drop) in zip(fading, expected):
+        reason, before, drop = reference[entry["contact_id"]]
+        assert entry["reason"] == reason
+        assert entry["score_30_days_ago"] == pytest.approx(before, rel=1e-9, abs=1e-12)
+        assert drop == pytest.approx(expected_drop, rel=1e-9, abs=1e-12)
+
+
+def _fading_reference(lab: Lab, now: int) -> list[tuple[int, str, float, float]]:
+    """Every fading contact as (id, reason, score 30 days ago, fall), largest fall first,
+    computed from every contact's units straight from the model."""
+    model, scores = lab.model, lab.settings.scores
+    last = lab.last_interactions()
+    rows = []
+    for contact_id, units in lab.units().items():
+        score = sum(model.contribution(unit, now) for unit in units)
+        if score <= 0:
+            continue
+        before = score_as_of(model, units, now - 30 * DAY)
+        silent = (last[contact_id] <= now - scores.fading_days * DAY
+                  and model.display(score_as_of(model, units, last[contact_id])) >= scores.strong_display)
+        if silent:
+            reason = "silent"
+        elif model.display(before) - model.display(score) >= 1:
+            reason = "falling"
+        else:
+            continue
+        drop = 100 * (math.exp(-score / model.display_scale) - math.exp(-before / model.display_scale))
+        rows.append((contact_id, reason, before, drop))
+    rows.sort(key=lambda row: (-row[3], row[0]))
+    return rows
