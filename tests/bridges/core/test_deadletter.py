@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from bridges.core.deadletter import DeadLetterFile
+from bridges.core.settings import DEFAULT_DEAD_LETTER
+from tests.bridges.core.clirun import REPO_ROOT
 
 
 def test_not_created_when_unused(tmp_path: Path) -> None:
@@ -64,3 +70,13 @@ def test_describe_counts_each_kind(tmp_path: Path) -> None:
     assert dead_letter.describe() == (
         f"2 records that could not be read and 1 interaction rejected by the hub were written to {tmp_path / 'rejected.jsonl'}"
     )
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (REPO_ROOT / ".git").exists(), reason="needs git and the repository")
+def test_default_file_ignored_by_git() -> None:
+    # The default dead-letter file lands in the working folder and contains private data.
+    completed = subprocess.run(
+        ["git", "check-ignore", "--quiet", "--no-index", DEFAULT_DEAD_LETTER], cwd=REPO_ROOT, check=False
+    )
+
+    assert completed.returncode == 0
