@@ -62,12 +62,11 @@ async def ranking(context: CommandContext) -> Answer:
 
 
 def _change(entry: dict[str, Any]) -> str:
+    """Return the change of the 0-100 score over 30 days as " (+5)", " (-3)" or " (±0)"."""
     change = entry["display"] - entry["display_30_days_ago"]
-    if change > 0:
-        return f" ▲{change}"
-    if change < 0:
-        return f" ▼{-change}"
-    return ""
+    if change == 0:
+        return " (±0)"
+    return f" ({change:+d})"
 
 
 def _fading_reason(entry: dict[str, Any]) -> str:

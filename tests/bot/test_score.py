@@ -34,10 +34,22 @@ async def test_score_ranking(bot_hub: BotHub) -> None:
     text = bot_hub.message_of(reply).text
 
     assert text.startswith("Top contacts (score 0-100, change over 30 days)\n1. Alice Example ")
-    assert re.search(r"\n2\. Bob <&> Example \d+ ▼\d+\n", text)
+    assert re.search(r"\n1\. Alice Example \d+ \(\+\d+\)\n", text)
+    assert re.search(r"\n2\. Bob <&> Example \d+ \(-\d+\)\n", text)
     assert "<b>Bob &lt;&amp;&gt; Example</b>" in reply.params["text"]
     assert re.search(r"\n\nFading\nBob <&> Example \d+ · silent for 200 days\n\n", text)
     assert text.endswith("Send /score and a name to see how a score comes about.")
+
+
+async def test_score_unchanged_shown(bot_hub: BotHub) -> None:
+    # Ten years of decay leave a score that rounds to 0 now and a month ago.
+    await bot_hub.hub.push(interaction("c1", occurred_at=days_ago(3650),
+                                       participants=person("Carol Example", "carol@example.com")))
+
+    [reply] = await bot_hub.ask("/score")
+    text = bot_hub.message_of(reply).text
+
+    assert "\n1. Carol Example 0 (±0)\n" in text
 
 
 async def test_score_breakdown(bot_hub: BotHub) -> None:
