@@ -39,8 +39,12 @@ async def pick_contact(arguments: str, context: CommandContext, *, usage: str, s
 
     answer = Answer()
     shown = matches[:MAX_CHOICES]
-    more = " (and more: type more of the name)" if len(matches) > MAX_CHOICES else ""
-    answer.add(f"{len(shown)} contacts match{more}. Pick one:")
+    if len(matches) > MAX_CHOICES:
+        # list_contacts sorted the matches by their last interaction, newest first.
+        answer.add(f"More than {MAX_CHOICES} contacts match. Type more of the name, "
+                   f"or pick one of the {MAX_CHOICES} most recent:")
+    else:
+        answer.add(f"{len(shown)} contacts match. Pick one:")
     answer.buttons = [[Button(_choice_label(c), contact_data(int(c["id"]), score=score))] for c in shown]
     return answer
 

@@ -76,6 +76,22 @@ async def test_contact_choices_then_card(bot_hub: BotHub) -> None:
     assert message.reply_markup is None
 
 
+async def test_contact_too_many_matches(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(*[
+        interaction(f"p{n}", occurred_at=days_ago(n + 1),
+                    participants=[{"handle": f"person{n}@example.com", "kind": "email", "name": f"Person {n}",
+                                   "role": "from"}])
+        for n in range(9)
+    ])
+
+    [reply] = await bot_hub.ask("/contact person")
+    message = bot_hub.message_of(reply)
+    labels = [row[0]["text"] for row in message.reply_markup["inline_keyboard"]]
+
+    assert message.text == "More than 8 contacts match. Type more of the name, or pick one of the 8 most recent:"
+    assert labels == [f"Person {n} · person{n}@example.com" for n in range(8)]
+
+
 async def test_contact_exact_name_wins(bot_hub: BotHub) -> None:
     await bot_hub.hub.push(
         interaction("a1", participants=[{"handle": "al@example.com", "kind": "email", "name": "Al", "role": "from"}]),
