@@ -1,17 +1,19 @@
-"""Formatting shared by the bot's commands: dates in the owner's zone, snippets, counts."""
+"""Formatting shared by the bot's commands: dates in the owner's zone, snippets, counts, namesakes."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, tzinfo
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from bot.answer import Line, Span
+from hub.text import fold
 from hub.web.formatting import type_label
 
 ELLIPSIS = "…"
 MAX_SNIPPET_CHARS = 300
 MAX_NAME_CHARS = 64
+MAX_DETAIL_CHARS = 40
 SPARK_LEVELS = "▁▂▃▄▅▆▇█"
 
 _WHITESPACE = re.compile(r"\s+")
@@ -99,6 +101,30 @@ def names_text(names: Sequence[str], max_names: int = 3) -> str:
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def name_details(contacts: Iterable[Mapping[str, Any]]) -> dict[int, str]:
+    """Return a detail that distinguishes each contact whose name repeats in `contacts`, by id.
+
+    Each contact has "id", "name" and optionally "handles" (as hub.contacts.queries returns
+    them); one contact may come more than once. Names are compared with case and accents
+    ignored. A contact whose name repeats gets its first handle that no other contact of
+    that name has, else "#<id>"; a contact whose name is unique in the list is left out.
+    """
+    by_name: dict[str, dict[int, list[str]]] = {}
+    for contact in contacts:
+        handles = [shorten(h["handle"], MAX_DETAIL_CHARS) for h in contact.get("handles") or []]
+        by_name.setdefault(fold(contact["name"]), {})[int(contact["id"])] = handles
+
+    details: dict[int, str] = {}
+    for namesakes in by_name.values():
+        if len(namesakes) < 2:
+            continue
+        for contact_id, handles in namesakes.items():
+            others = {handle for other, other_handles in namesakes.items() if other != contact_id
+                      for handle in other_handles}
+            details[contact_id] = next((h for h in handles if h not in others), f"#{contact_id}")
+    return details
 
 
 def type_count(interaction_type: str, count: int) -> str:

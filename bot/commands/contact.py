@@ -21,7 +21,8 @@ USAGE = (
     "Send /contact followed by a name, a handle or a part of one, for example:\n"
     "/contact alice\n"
     "/contact bob@example.com\n"
-    "/contact +15550100"
+    "/contact +15550100\n"
+    "/contact #12 (a contact's id, shown where names repeat)"
 )
 
 

@@ -21,6 +21,7 @@ async def run(arguments: str, context: CommandContext) -> Answer:
         [bold("/contact"), Span(" name, handle or a part of one")],
         "/contact alice",
         "/contact bob@example.com",
+        "/contact #12 (a contact's id, shown where names repeat)",
     )
     answer.add(
         [bold("/score"), Span(" the contacts you are most in touch with, and those fading")],

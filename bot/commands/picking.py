@@ -1,18 +1,26 @@
-"""Find the one contact a command names, or offer buttons to pick among several."""
+"""Find the one contact a command names, or offer buttons to pick among several.
+
+A command names a contact by a part of its name or of a handle, or by its id as `#12`.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.answer import Answer, Button, Span, italic, text_answer
 from bot.commands.callbacks import contact_data
 from bot.commands.context import CommandContext, CommandError
-from bot.format import MAX_NAME_CHARS, shorten
-from hub.contacts.queries import list_contacts
+from bot.format import MAX_DETAIL_CHARS, MAX_NAME_CHARS, name_details, shorten
+from hub.contacts.queries import ContactNotFound, get_contact, list_contacts
 from hub.text import fold
 
 MAX_CHOICES = 8
 MAX_ARGUMENT_CHARS = 200
+MAX_LABEL_NAME_CHARS = 40
+# "#12": a contact id, as the lists show it for contacts of the same name. 18 digits stay
+# below SQLite's largest integer.
+_CONTACT_ID = re.compile(r"#(\d{1,18})")
 
 
 async def pick_contact(arguments: str, context: CommandContext, *, usage: str, score: bool) -> int | Answer:
@@ -22,6 +30,9 @@ async def pick_contact(arguments: str, context: CommandContext, *, usage: str, s
         raise CommandError(usage)
     if len(text) > MAX_ARGUMENT_CHARS:
         raise CommandError(f"That name is {len(text)} characters long; give at most {MAX_ARGUMENT_CHARS}.")
+    by_id = _CONTACT_ID.fullmatch(text)
+    if by_id:
+        return await _contact_by_id(context, int(by_id.group(1)))
 
     page = await list_contacts(context.reader, q=text, sort="last_interaction", limit=MAX_CHOICES + 1,
                                cursor=None)
@@ -45,8 +56,18 @@ async def pick_contact(arguments: str, context: CommandContext, *, usage: str, s
                    f"or pick one of the {MAX_CHOICES} most recent:")
     else:
         answer.add(f"{len(shown)} contacts match. Pick one:")
-    answer.buttons = [[Button(_choice_label(c), contact_data(int(c["id"]), score=score))] for c in shown]
+    details = name_details(shown)
+    answer.buttons = [[Button(_choice_label(c, details.get(int(c["id"]))), contact_data(int(c["id"]), score=score))]
+                      for c in shown]
     return answer
+
+
+async def _contact_by_id(context: CommandContext, contact_id: int) -> int | Answer:
+    try:
+        await get_contact(context.reader, contact_id)
+    except ContactNotFound:
+        return text_answer(f"No contact has the id #{contact_id}; it may have been merged or deleted.")
+    return contact_id
 
 
 def _is_exact(contact: dict[str, Any], text: str) -> bool:
@@ -54,8 +75,9 @@ def _is_exact(contact: dict[str, Any], text: str) -> bool:
     return fold(contact["name"]) == folded or any(fold(h["handle"]) == folded for h in contact["handles"])
 
 
-def _choice_label(contact: dict[str, Any]) -> str:
-    label = shorten(contact["name"], 40)
-    if contact["handles"]:
-        label += f" · {shorten(contact['handles'][0]['handle'], 40)}"
-    return label
+def _choice_label(contact: dict[str, Any], detail: str | None) -> str:
+    """Return "Name · handle": the handle that distinguishes namesakes, else the first one."""
+    label = shorten(contact["name"], MAX_LABEL_NAME_CHARS)
+    if detail is None and contact["handles"]:
+        detail = shorten(contact["handles"][0]["handle"], MAX_DETAIL_CHARS)
+    return f"{label} · {detail}" if detail else label

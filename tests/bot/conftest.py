@@ -43,6 +43,12 @@ class BotHub:
         calls = await self.fake.wait_for_calls("sendMessage", before + replies)
         return calls[before:before + replies]
 
+    async def contact_id(self, handle: str) -> int:
+        """The id of the one contact with `handle`, through the contacts API."""
+        contacts = (await self.hub.get("/api/v1/contacts", q=handle))["contacts"]
+        assert len(contacts) == 1, contacts
+        return int(contacts[0]["id"])
+
     def message_of(self, call: Call) -> StoredMessage:
         """The message as the fake stores it now (after any later edits)."""
         for stored in self.fake.messages.values():

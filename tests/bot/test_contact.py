@@ -92,6 +92,42 @@ async def test_contact_too_many_matches(bot_hub: BotHub) -> None:
     assert labels == [f"Person {n} · person{n}@example.com" for n in range(8)]
 
 
+async def test_contact_namesakes_told_apart(bot_hub: BotHub) -> None:
+    # The two addresses agree in the 39 characters a button label keeps of them.
+    long_addresses = ["robert.example.of.the.north.climbing.team@example.com",
+                      "robert.example.of.the.north.climbing.teams@example.com"]
+    handles = [("email", address) for address in long_addresses] + [("phone", "+15550199")]
+    await bot_hub.hub.push(*[
+        interaction(f"b{n}", occurred_at=days_ago(n + 1),
+                    participants=[{"handle": handle, "kind": kind, "name": "Bob Example", "role": "from"}])
+        for n, (kind, handle) in enumerate(handles)
+    ])
+    ids = [await bot_hub.contact_id(handle) for _, handle in handles]
+
+    [reply] = await bot_hub.ask("/contact bob example")
+    message = bot_hub.message_of(reply)
+    labels = [row[0]["text"] for row in message.reply_markup["inline_keyboard"]]
+
+    assert message.text == "3 contacts match. Pick one:"
+    assert labels == [f"Bob Example · #{ids[0]}", f"Bob Example · #{ids[1]}", "Bob Example · +15550199"]
+
+    await bot_hub.press(message, f"#{ids[1]}")
+
+    assert message.text.startswith("Bob Example\n")
+    assert f"email: {long_addresses[1]}" in message.text
+
+
+async def test_contact_by_id(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(interaction("a1", participants=[ALICE]), interaction("b1"))
+    alice = await bot_hub.contact_id("alice@example.com")
+
+    [found] = await bot_hub.ask(f"/contact #{alice}")
+    [missing] = await bot_hub.ask("/contact #999999")
+
+    assert bot_hub.message_of(found).text.startswith("Alice Example\nScore ")
+    assert missing.params["text"] == "No contact has the id #999999; it may have been merged or deleted."
+
+
 async def test_contact_exact_name_wins(bot_hub: BotHub) -> None:
     await bot_hub.hub.push(
         interaction("a1", participants=[{"handle": "al@example.com", "kind": "email", "name": "Al", "role": "from"}]),

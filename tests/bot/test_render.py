@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 from bot.answer import Answer, Button, Span, bold, italic
 from bot.commands.callbacks import (MAX_CALLBACK_DATA_BYTES, ContactRequest, SearchPageRequest, contact_data,
                                     parse_callback_data, search_page_data)
-from bot.format import counts_text, names_text, shorten, snippet_line, sparkline
+from bot.format import counts_text, name_details, names_text, shorten, snippet_line, source_and_type, sparkline
 from bot.render_html import render_html, utf16_length
 from bot.render_text import render_text
 from bot.sessions import SearchSessions
@@ -162,6 +162,38 @@ def test_snippet_truncated() -> None:
     line = snippet_line({"text": "x" * 500, "highlights": []}, max_chars=10)
 
     assert "".join(span.text for span in line) == "x" * 9 + "…"
+
+
+def contact(contact_id: int, name: str, *handles: str) -> dict[str, object]:
+    return {"id": contact_id, "name": name, "handles": [{"kind": "email", "handle": h} for h in handles]}
+
+
+def test_name_details_unique_names() -> None:
+    contacts = [contact(1, "Alice", "a@example.com"), contact(2, "Bob", "b@example.com"), contact(1, "Alice")]
+
+    assert name_details(contacts) == {}
+
+
+def test_name_details_first_distinct_handle() -> None:
+    contacts = [contact(1, "Bob Example", "bob@example.com", "shared@example.com"),
+                contact(2, "bob example", "shared@example.com", "robert@example.com"),
+                contact(3, "Böb Example"),
+                contact(4, "Alice", "shared@example.com")]
+
+    assert name_details(contacts) == {1: "bob@example.com", 2: "robert@example.com", 3: "#3"}
+
+
+def test_name_details_cut_handles_collide() -> None:
+    # Handles are shown cut to 40 characters, so two that differ only after that do not count as distinct.
+    contacts = [contact(7, "Bob", "x" * 45 + "1@example.com"), contact(8, "Bob", "x" * 45 + "2@example.com")]
+
+    assert name_details(contacts) == {7: "#7", 8: "#8"}
+
+
+def test_source_and_type() -> None:
+    assert source_and_type("email", "email") == "email"
+    assert source_and_type("whatsapp", "video_call") == "whatsapp · video call"
+    assert source_and_type("phone", "message") == "phone · message"
 
 
 def test_format_helpers() -> None:

@@ -52,6 +52,29 @@ async def test_score_unchanged_shown(bot_hub: BotHub) -> None:
     assert "\n1. Carol Example 0 (±0)\n" in text
 
 
+async def test_score_namesakes_told_apart(bot_hub: BotHub) -> None:
+    await seed(bot_hub)
+    other_alice = person("alice example", "alice@work.example")
+    await bot_hub.hub.push(*[interaction(f"w{n}", occurred_at=days_ago(n + 1), participants=other_alice)
+                             for n in range(2)])
+
+    [reply] = await bot_hub.ask("/score")
+    text = bot_hub.message_of(reply).text
+
+    assert re.search(r"\n1\. Alice Example \(alice@example\.com\) \d+ \([+-]\d+\)\n", text)
+    assert re.search(r"\n2\. alice example \(alice@work\.example\) \d+ \(\+\d+\)\n", text)
+    assert re.search(r"\n3\. Bob <&> Example \d+ \(-\d+\)\n", text)
+
+
+async def test_score_by_id(bot_hub: BotHub) -> None:
+    await seed(bot_hub)
+    bob = await bot_hub.contact_id("bob@example.com")
+
+    [reply] = await bot_hub.ask(f"/score #{bob}")
+
+    assert bot_hub.message_of(reply).text.startswith("Bob <&> Example\nScore ")
+
+
 async def test_score_breakdown(bot_hub: BotHub) -> None:
     await seed(bot_hub)
 
