@@ -24,6 +24,9 @@ class Button:
     label: str
     # Telegram's callback_data: at most 64 bytes of UTF-8 (see bot.commands.callbacks).
     data: str
+    # The line that a renderer without buttons (`cardmunk-hub ask`) prints in place of the
+    # button: the command that does the same, or a note. None leaves the button out there.
+    hint: str | None = None
 
 
 @dataclass

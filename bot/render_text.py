@@ -6,9 +6,13 @@ from bot.answer import Answer
 
 
 def render_text(answer: Answer) -> str:
-    """Join the paragraphs with blank lines; buttons become last lines of `[label]` items, a line per row."""
+    """Join the paragraphs with blank lines, then print the buttons' hints as a last paragraph.
+
+    A terminal cannot press a button, so a button without a hint is left out.
+    """
     paragraphs = ["\n".join("".join(span.text for span in line) for line in paragraph)
                   for paragraph in answer.paragraphs]
-    if answer.buttons:
-        paragraphs.append("\n".join(" ".join(f"[{button.label}]" for button in row) for row in answer.buttons))
+    hints = [button.hint for row in answer.buttons for button in row if button.hint]
+    if hints:
+        paragraphs.append("\n".join(hints))
     return "\n\n".join(paragraphs)

@@ -57,8 +57,12 @@ async def pick_contact(arguments: str, context: CommandContext, *, usage: str, s
     else:
         answer.add(f"{len(shown)} contacts match. Pick one:")
     details = name_details(shown)
-    answer.buttons = [[Button(_choice_label(c, details.get(int(c["id"]))), contact_data(int(c["id"]), score=score))]
-                      for c in shown]
+    command = "/score" if score else "/contact"
+    for choice in shown:
+        contact_id = int(choice["id"])
+        label = _choice_label(choice, details.get(contact_id))
+        answer.buttons.append([Button(label, contact_data(contact_id, score=score),
+                                      hint=f"{label}: {command} #{contact_id}")])
     return answer
 
 

@@ -24,6 +24,10 @@ USAGE = (
     "/search res* source:whatsapp type:call before:2024-06-30"
 )
 
+# Shown in place of the Next button where buttons cannot be pressed (`cardmunk-hub ask`).
+MORE_RESULTS = "More results exist. Add words or a filter such as after: to narrow the search."
+
+
 class SearchExpired(LookupError):
     """The search behind a paging button is no longer stored."""
 
@@ -86,7 +90,7 @@ async def page(context: CommandContext, session_id: str, number: int) -> Answer:
     if number > 0:
         row.append(Button("‹ Previous", search_page_data(session_id, number - 1)))
     if result.next_cursor:
-        row.append(Button("Next ›", search_page_data(session_id, number + 1)))
+        row.append(Button("Next ›", search_page_data(session_id, number + 1), hint=MORE_RESULTS))
     if row:
         answer.buttons.append(row)
     return answer

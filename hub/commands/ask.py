@@ -1,7 +1,8 @@
 """`cardmunk-hub ask "/search dinner"`: run a bot command and print its answer as plain text.
 
 For owners without Telegram and for scripts: the answer is the one the Telegram bot gives,
-without formatting. Buttons are printed as a last line of `[label]` items.
+without formatting. A terminal cannot press buttons, so a list of contacts to pick from
+prints the command to run for each one, and a search with more results says so.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.commands.search import MORE_RESULTS, PAGE_SIZE
 from bot.settings import TOKEN_ENVIRONMENT_VARIABLE
 from hub.app import create_app
 from tests.hub.conftest import Hub, create_tokens, interaction, make_settings
@@ -41,6 +43,7 @@ async def test_ask_search_prints_plain_text(seeded: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Results 1–1 for dinner\n\n2024-03-08 20:10 · email · Bob Example\n")
     assert "Shall we have dinner on Friday? <b>&amp;</b> 😀" in result.stdout
+    assert MORE_RESULTS not in result.stdout
 
 
 async def test_ask_words_joined(seeded: Path) -> None:
@@ -50,16 +53,41 @@ async def test_ask_words_joined(seeded: Path) -> None:
     assert result.stdout.startswith("Alice Example\nScore 0/100 · rank 1\n\nHandles\nemail: alice@example.com\n")
 
 
-async def test_ask_choices_listed_as_buttons(seeded: Path) -> None:
+async def test_ask_choices_listed_as_commands(seeded: Path) -> None:
     result = ask(seeded, "/contact example")
+    lines = result.stdout.splitlines()
+    commands = [line.rsplit(": ", 1)[1] for line in lines[2:]]
+    first_choice = ask(seeded, commands[0])
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "2 contacts match. Pick one:",
-        "",
-        "[Alice Example · alice@example.com]",
-        "[Bob Example · bob@example.com]",
-    ]
+    assert lines[:2] == ["2 contacts match. Pick one:", ""]
+    assert [line.rsplit(": ", 1)[0] for line in lines[2:]] == ["Alice Example · alice@example.com",
+                                                              "Bob Example · bob@example.com"]
+    assert all(re.fullmatch(r"/contact #\d+", command) for command in commands)
+    assert "[" not in result.stdout
+    assert first_choice.returncode == 0, first_choice.stderr
+    assert first_choice.stdout.startswith("Alice Example\n")
+
+
+async def test_ask_score_choices_listed_as_commands(seeded: Path) -> None:
+    result = ask(seeded, "/score example")
+
+    assert result.returncode == 0, result.stderr
+    assert all(re.fullmatch(r".+ · .+: /score #\d+", line) for line in result.stdout.splitlines()[2:])
+
+
+async def test_ask_search_more_results(tmp_path: Path, aiohttp_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TOKEN_ENVIRONMENT_VARIABLE, raising=False)
+    settings = make_settings(tmp_path, owner={"handles": ["email:me@example.com"]})
+    hub = Hub(await aiohttp_client(create_app(settings)), settings, create_tokens(settings))
+    await hub.push(*[interaction(f"m{n}", occurred_at=f"2024-03-{n + 1:02d}T10:00:00Z") for n in range(PAGE_SIZE + 1)])
+
+    result = ask(settings.database.path, "/search dinner")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Results 1–{PAGE_SIZE} for dinner\n")
+    assert result.stdout.endswith("\n\n" + MORE_RESULTS + "\n")
+    assert "Next" not in result.stdout
 
 
 @pytest.mark.parametrize(

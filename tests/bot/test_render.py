@@ -99,9 +99,17 @@ def test_split_always_within_limit_and_parsable(paragraph_list: list, limit: int
 
 def test_plain_text_rendering() -> None:
     answer = Answer().add([bold("Title")], [Span("a "), italic("b")]).add("<kept>")
-    answer.buttons = [[Button("‹ Previous", "s:a:0"), Button("Next ›", "s:a:2")], [Button("Other", "c:1")]]
+    answer.buttons = [[Button("‹ Previous", "s:a:0"), Button("Next ›", "s:a:2", hint="More results exist.")],
+                      [Button("Other", "c:1", hint="Other: /contact #1")]]
 
-    assert render_text(answer) == "Title\na b\n\n<kept>\n\n[‹ Previous] [Next ›]\n[Other]"
+    assert render_text(answer) == "Title\na b\n\n<kept>\n\nMore results exist.\nOther: /contact #1"
+
+
+def test_plain_text_without_hints() -> None:
+    answer = Answer().add("Only text")
+    answer.buttons = [[Button("‹ Previous", "s:a:0")]]
+
+    assert render_text(answer) == "Only text"
 
 
 def test_callback_data_round_trip() -> None:
