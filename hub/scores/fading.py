@@ -6,9 +6,8 @@ then divided by growth = 2 ** (30 days / half_life) (units only decay; new ones 
 fall is at most bound(s) = 100 * (exp(-s / (growth * D)) - exp(-s / D)) for s its score 30
 days ago and D the display scale. That bound rises then falls with s, peaking at
 s* = D * growth * ln(growth) / (growth - 1). Contacts are therefore read in past_key order
-outward from s*, on both sides, and the walk stops once the bound of the next contact on
-either side is below the fall of the `limit`-th entry found: usually after a few dozen rows
-instead of every contact.
+outward from s*, on both sides. The walk stops once the bound of the next contact on either
+side is below the fall of the `limit`-th entry found, usually after a few dozen rows.
 
 Contacts whose past score needs a correction (units dated between past_until and 30 days
 ago) are evaluated first; every contact read is evaluated exactly, future-dated units
@@ -43,7 +42,7 @@ class _Walk:
         self._done = False
 
     async def next_row(self) -> Any | None:
-        """The next row without taking it, or None at the end."""
+        """Return the next row without taking it, or None at the end."""
         if not self._rows and not self._done:
             await self._read_page()
         return self._rows[0] if self._rows else None

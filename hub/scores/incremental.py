@@ -88,9 +88,9 @@ def remove_contacts(connection: sqlite3.Connection, contact_ids: list[int]) -> N
 
 def _sources_of(connection: sqlite3.Connection, interaction_ids: list[int]) -> dict[int, str]:
     low, high = min(interaction_ids), max(interaction_ids)
-    wanted = set(interaction_ids)
+    ids = set(interaction_ids)
     rows = connection.execute("SELECT id, source FROM interactions WHERE id BETWEEN ? AND ?", (low, high))
-    return {int(row[0]): str(row[1]) for row in rows if row[0] in wanted}
+    return {int(row[0]): str(row[1]) for row in rows if row[0] in ids}
 
 
 def _session_change(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, source: str,

@@ -30,7 +30,7 @@ SESSION_TYPE = "message"
 COMPARISON_SECONDS = 30 * SECONDS_PER_DAY
 
 # A combined key whose linear sum keeps less than this share of the terms that went into
-# it (catastrophic cancellation after removing units) is not trusted; callers recompute.
+# it is not trusted, because removing units cancelled nearly everything. Callers recompute.
 _CANCELLATION_LIMIT = 1e-9
 
 
@@ -85,7 +85,7 @@ class ScoreModel:
         return unit.value * self.decay(now - unit.occurred_at)
 
     def display(self, score: float) -> int:
-        """The 0-100 value: fixed by the score alone, not by other contacts."""
+        """Map a score to 0-100; the value depends on the score alone, not on other contacts."""
         return round(100 * (1 - math.exp(-max(0.0, score) / self.display_scale)))
 
     def units(self, interactions: Iterable[Interaction]) -> list[Unit]:
@@ -93,8 +93,7 @@ class ScoreModel:
         units: list[Unit] = []
         threads: dict[tuple[str, str], list[Interaction]] = {}
         for interaction in interactions:
-            if is_session_message(interaction.type, interaction.thread_id):
-                assert interaction.thread_id is not None
+            if interaction.thread_id is not None and interaction.type == SESSION_TYPE:
                 threads.setdefault((interaction.source, interaction.thread_id), []).append(interaction)
                 continue
             value = self.value(interaction.type, interaction.participant_count)
@@ -190,6 +189,6 @@ def is_session_message(type_: str, thread_id: str | None) -> bool:
 
 
 def score_as_of(model: ScoreModel, units: Iterable[Unit], moment: float) -> float:
-    """The score at a past `moment`: the units that had occurred by then, decayed to it."""
+    """Return the score at a past `moment`: the units that had occurred by then, decayed to it."""
     return sum((unit.value * model.decay(moment - unit.occurred_at)
                 for unit in units if unit.occurred_at <= moment), 0.0)

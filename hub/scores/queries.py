@@ -9,7 +9,6 @@ most its full value only from t on).
 
 from __future__ import annotations
 
-import math
 import time
 from datetime import datetime
 from typing import Any
@@ -32,7 +31,7 @@ MAX_LIMIT = 100
 
 async def ranked_scores(reader: ReadPool, settings: Settings, *, now: int | None = None, limit: int = 50,
                         fading_limit: int = 10) -> dict[str, Any]:
-    """The `limit` highest scores and up to `fading_limit` fading contacts.
+    """Return the `limit` highest scores and up to `fading_limit` fading contacts.
 
     Each entry: contact_id, name, score (raw), display (0-100), score_30_days_ago,
     display_30_days_ago, rank, last_interaction_at; fading entries add reason ("falling" or
@@ -66,7 +65,7 @@ async def ranked_scores(reader: ReadPool, settings: Settings, *, now: int | None
 
 async def score_breakdown(reader: ReadPool, settings: Settings, contact_id: int, *,
                           now: int | None = None) -> dict[str, Any]:
-    """One contact's score explained: by type and source, top interactions, 12-month trend.
+    """Explain one contact's score: by type and source, top interactions, 12-month trend.
 
     Raises ContactNotFound for an unknown contact. A contact without interactions has
     score 0 and rank None.
@@ -103,7 +102,7 @@ async def score_breakdown(reader: ReadPool, settings: Settings, contact_id: int,
 
 async def current_scores(reader: ReadPool, settings: Settings, contact_ids: list[int], *,
                          now: int | None = None) -> dict[int, float]:
-    """The raw score now of each of `contact_ids` (0.0 without interactions), for lists."""
+    """Return the raw score now of each of `contact_ids` (0.0 without interactions), for lists."""
     model = ScoreModel(settings.scores)
     now = int(time.time()) if now is None else now
     future = await future_corrections(reader, model, now)
@@ -121,10 +120,10 @@ async def _future_scored(reader: ReadPool, model: ScoreModel, now: int,
 
 async def _top_scores(reader: ReadPool, model: ScoreModel, now: int, limit: int,
                       future_scored: dict[int, tuple[float, Keys]]) -> list[tuple[int, float, Keys]]:
-    """The `limit` highest (contact id, score, keys), highest first, ties by contact id.
+    """Return the `limit` highest (contact id, score, keys), highest first, ties by contact id.
 
-    The first `limit` by key plus every contact with future-dated units hold them all: the
-    others' scores are exactly their keys' values.
+    They are among the first `limit` by key and the contacts with future-dated units,
+    because every other contact's score is exactly its key's value.
     """
     rows = await reader.fetch_all(
         "SELECT contact_id, score_key, past_key FROM contact_scores ORDER BY score_key DESC, contact_id LIMIT ?",
@@ -223,9 +222,9 @@ def _interaction_summary(row: Any) -> dict[str, Any]:
 
 
 def _trend(model: ScoreModel, units: list[Unit], score_now: float, now: int, zone: ZoneInfo) -> list[dict[str, Any]]:
-    """The score at the end of each of the last 12 months in the owner's zone, oldest first.
+    """Return the score at the end of each of the last 12 months in the owner's zone, oldest first.
 
-    The current month has not ended: its point is the score now.
+    The current month has not ended, so its point is the score now.
     """
     local = datetime.fromtimestamp(now, zone)
     points = []

@@ -29,7 +29,7 @@ class FutureCorrections:
         return list(self.units)
 
     def score(self, model: ScoreModel, key: float | None, contact_id: int, now: float) -> float:
-        """The score at `now`: the key's value plus, per future unit, full value minus its anchored value."""
+        """Return the score at `now`: the key's value plus, per future unit, its value minus its anchored value."""
         score = model.score_from_key(key, now)
         for occurred_at, anchored_at, value in self.units.get(contact_id, ()):
             score += value * (model.decay(now - occurred_at) - 2.0 ** ((anchored_at - now) / model.half_life))
@@ -96,7 +96,7 @@ async def stored_keys(reader: ReadPool, contact_ids: list[int]) -> dict[int, Key
 
 
 async def keys_of(reader: ReadPool, contact_ids: list[int]) -> dict[int, float]:
-    """The score key of each of `contact_ids` that has a score (see FutureCorrections.score)."""
+    """Return the score key of each of `contact_ids` that has a score (see FutureCorrections.score)."""
     return {contact_id: keys.key for contact_id, keys in (await stored_keys(reader, contact_ids)).items()
             if keys.key is not None}
 
@@ -106,7 +106,7 @@ def _keys(row: Any) -> Keys:
 
 
 async def contact_interactions(reader: ReadPool, contact_id: int) -> list[Any]:
-    """All of a contact's interactions, each once, with the fields the breakdown shows."""
+    """Return all of a contact's interactions, each once, with the fields the breakdown shows."""
     return await reader.fetch_all(
         "SELECT i.id, i.type, i.source, i.occurred_at, i.utc_offset_minutes, i.thread_id, i.participant_count,"
         " i.subject FROM interactions i WHERE i.id IN (SELECT p.interaction_id FROM interaction_participants p"

@@ -2,9 +2,9 @@
 
 Both run in the writer thread inside one transaction. The full recompute replaces every
 stored key, which also repairs any drift of the incremental updates. The refresh moves the
-anchors of future-dated units to now and past_until to 30 days ago; it reads only
-`score_future_units` and the interactions dated since the last refresh, so its cost does
-not grow with the number of interactions stored.
+anchors of future-dated units to now and past_until to 30 days ago. It reads only
+`score_future_units` and the interactions dated since the last past_until, so its cost
+does not grow with the number of interactions stored.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ def units_between(connection: sqlite3.Connection, model: ScoreModel, low: int, h
 
 
 def stored_scores(connection: sqlite3.Connection, model: ScoreModel, now: int) -> dict[int, float]:
-    """Every stored score at `now`, as linear sums relative to `now` (the score itself)."""
+    """Return every stored score at `now`, future-dated units included."""
     scores = {int(row[0]): model.score_from_key(float(row[1]), now)
               for row in connection.execute("SELECT contact_id, score_key FROM contact_scores")}
     for row in connection.execute("SELECT contact_id, occurred_at, anchored_at, value FROM score_future_units"):

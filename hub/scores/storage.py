@@ -1,9 +1,9 @@
 """Rows of the score tables, written in the writer thread (see migration 3).
 
-`contact_scores` holds the keys of each contact with a score above 0;
-`score_future_units` the units dated after the moment they were stored, with the anchor
-the key holds them at; `score_state` the model fingerprint, past_until and the jobs'
-last run times.
+`contact_scores` contains the keys of each contact with a score above 0.
+`score_future_units` contains the units dated after the moment they were stored, with the
+anchor their key uses. `score_state` contains the model fingerprint, past_until and the
+jobs' last run times.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def save_keys(connection: sqlite3.Connection, contact_id: int, keys: Keys) -> No
 
 def future_units_of(connection: sqlite3.Connection, contact_id: int,
                     interaction_ids: Iterable[int] | None = None) -> dict[int, FutureUnit]:
-    """The contact's future-dated units by interaction id (only `interaction_ids` if given)."""
+    """Return the contact's future-dated units by interaction id (only `interaction_ids` if given)."""
     sql = ("SELECT contact_id, interaction_id, occurred_at, anchored_at, value FROM score_future_units"
            " WHERE contact_id = ?")
     params: list[object] = [contact_id]
@@ -101,7 +101,7 @@ PAST_UNTIL_STATE = "past_until"
 
 
 def read_past_until(connection: sqlite3.Connection) -> int | None:
-    """The time up to which past_key counts units (None before the first full recompute)."""
+    """Return the time up to which past_key counts units (None before the first full recompute)."""
     value = read_state(connection, PAST_UNTIL_STATE)
     return None if value is None else int(value)
 
