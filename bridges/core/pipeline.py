@@ -23,6 +23,7 @@ from bridges.core.settings import STDIN_PATH, RunSettings
 from bridges.core.sinks import PendingItem, Sink
 from bridges.core.streaming import records_of_stream
 from bridges.core.summary import RunCounts, pluralize
+from hub.contacts.handles import NO_DEFAULT_REGION
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 IDLE_FLUSH_SECONDS = 2.0
 # Parse errors beyond this many per run go to the dead-letter file only, not to the log.
 MAX_LOGGED_ERRORS = 20
+# Added to a reader's error about a phone number without a country code: the text from
+# hub.contacts.handles names no setting, and a bridge's setting is this option.
+REGION_HINT = "; pass --phone-region CC, the two-letter code of the country these numbers are from"
 
 
 class ReaderFailed(Exception):
@@ -178,7 +182,8 @@ class Importer:
         elif isinstance(record, Skipped):
             self.counts.skipped += 1
         elif isinstance(record, ParseError):
-            self._report_error(cursor, self._display_path(cursor, record), record.location, record.reason)
+            reason = record.reason + REGION_HINT if NO_DEFAULT_REGION in record.reason else record.reason
+            self._report_error(cursor, self._display_path(cursor, record), record.location, reason)
         else:
             reason = f"the reader yielded a {type(record).__name__}, not a record"
             self._report_error(cursor, cursor.path, f"record {cursor.position}", reason)

@@ -19,7 +19,7 @@ from hub.contacts.queries import CONTACT_SORTS, MAX_PAGE, ContactNotFound, get_c
 from hub.cursor import InvalidCursor
 from hub.errors import BadRequest, Conflict, NotFound
 from hub.ingest.item import HandleKind
-from hub.ingest.validate import field_error
+from hub.ingest.validate import field_error, region_hint
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ async def _write(request: web.Request, function: Callable[[Any], Any]) -> Any:
     except edits.ContactConflict as exc:
         raise Conflict(str(exc)) from None
     except InvalidHandle as exc:
-        raise BadRequest(f"handle {exc}") from None
+        raise BadRequest(f"handle {exc}{region_hint(exc)}") from None
 
 
 def _region(request: web.Request) -> str | None:
@@ -85,7 +85,7 @@ def _reject_owner_handles(request: web.Request, handles: list[tuple[str, str]]) 
         try:
             value = normalize_handle(kind, raw, _region(request))
         except InvalidHandle as exc:
-            raise BadRequest(f"handle {exc}") from None
+            raise BadRequest(f"handle {exc}{region_hint(exc)}") from None
         if (kind, value) in owner:
             raise Conflict(f"handle {kind}:{value} is one of your own handles (owner.handles); "
                            "it cannot belong to a contact")

@@ -18,6 +18,19 @@ class InvalidHandle(ValueError):
     """A handle that cannot be normalised for its kind."""
 
 
+class MissingRegion(InvalidHandle):
+    """A phone number without a country code, and no default region to read it in.
+
+    The message names no setting, because the hub's setting is owner.phone_region and a
+    bridge's option is --phone-region. Each caller adds its own hint.
+    """
+
+
+# The message of MissingRegion. Bridges find it in their readers' error reasons, which
+# carry only text, to add the hint.
+NO_DEFAULT_REGION = "has no country code and no default region is set"
+
+
 def normalize_phone(raw: str, default_region: str | None) -> str:
     """Return `raw` as an E.164 number such as `+15550142`, or raise InvalidHandle."""
     text = raw.strip()
@@ -32,9 +45,7 @@ def normalize_phone(raw: str, default_region: str | None) -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         if region is None and not text.startswith("+"):
-            raise InvalidHandle(
-                "has no country code and no default region is set (phone_region)"
-            ) from exc
+            raise MissingRegion(NO_DEFAULT_REGION) from exc
         raise InvalidHandle(f"is not a phone number ({exc.args[0] if exc.args else exc})") from exc
 
     # Keep numbers that libphonenumber cannot validate (fictional +1 555 01xx numbers,

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hub.contacts.handles import InvalidHandle, normalize_handle
+from hub.contacts.handles import InvalidHandle, MissingRegion, normalize_handle
 from hub.ingest.item import InteractionItem
 
 # Fields whose offending value may be shown in an error message.
@@ -25,6 +25,13 @@ _MAX_ECHO_CHARS = 60
 # results are cached. Invalid handles raise and are not cached.
 _HANDLE_CACHE_SIZE = 65_536
 _normalize_handle = functools.lru_cache(maxsize=_HANDLE_CACHE_SIZE)(normalize_handle)
+
+
+def region_hint(error: InvalidHandle) -> str:
+    """Return how to fix a phone number without a country code at the hub, or ""."""
+    if isinstance(error, MissingRegion):
+        return "; write the number with its country code or set owner.phone_region in the hub's config"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,10 @@ class OwnerHandles:
         self._handles: set[tuple[str, str]] = set()
         for entry in entries:
             kind, _, raw = entry.partition(":")
-            self._handles.add((kind, normalize_handle(kind, raw, phone_region)))
+            try:
+                self._handles.add((kind, normalize_handle(kind, raw, phone_region)))
+            except MissingRegion as exc:
+                raise MissingRegion(f"{exc}{region_hint(exc)}") from exc
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         return key in self._handles
@@ -89,7 +99,8 @@ def validate_item(index: int, raw: Any, owner: OwnerHandles) -> ValidItem | Inva
         try:
             handle = _normalize_handle(participant.kind, participant.handle, owner.phone_region)
         except InvalidHandle as exc:
-            errors.append(FieldError(f"participants[{position}].handle", f"{exc} (kind {participant.kind})"))
+            message = f"{exc} (kind {participant.kind}){region_hint(exc)}"
+            errors.append(FieldError(f"participants[{position}].handle", message))
             continue
         linked.append(
             LinkedParticipant(

@@ -483,3 +483,18 @@ async def test_dead_letter_message_matches_counts(
 
     assert expected + str(state["dead_letter"]) in result.stderr
     assert "rejected records" not in result.stderr
+
+
+async def test_missing_region_hints_at_option(tmp_path: Path, hub_url: str, state: dict[str, Path]) -> None:
+    path = write_lines(tmp_path / "calls.jsonl", [{"phone": "030 1234567"}])
+    expected = "number has no country code and no default region is set; pass --phone-region CC"
+
+    result = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state))
+    with_region = await run_bridge(tmp_path, TOKEN, "jsonl", path, *options(hub_url, state, "--phone-region", "DE"))
+
+    assert f"input 1/1: line 1: {expected}" in result.stderr
+    (letter,) = dead_letters(state["dead_letter"])
+    assert letter["errors"][0]["message"].startswith(expected)
+    assert "phone_region" not in result.stderr
+    assert with_region.returncode == 0
+    assert with_region.summary["skipped"] == 1

@@ -146,6 +146,8 @@ async def test_invalid_bodies_named(hub: Hub) -> None:
         ("POST", "/api/v1/contacts", {"name": ""}, "name"),
         ("POST", "/api/v1/contacts", {"name": "X", "handles": [{"kind": "fax", "handle": "1"}]}, "handles[0].kind"),
         ("POST", "/api/v1/contacts", {"name": "X", "handles": [{"kind": "phone", "handle": "-1"}]}, "handle"),
+        ("POST", "/api/v1/contacts", {"name": "X", "handles": [{"kind": "phone", "handle": "030 1234567"}]},
+         "set owner.phone_region"),
         ("POST", "/api/v1/contacts", ["not", "object"], "JSON object"),
     ]
     for method, path, body, fragment in cases:

@@ -4,6 +4,8 @@ from typing import Any
 
 import pytest
 
+from hub.contacts.handles import MissingRegion
+from hub.ingest.validate import OwnerHandles
 from tests.hub.conftest import Hub, interaction
 
 
@@ -79,6 +81,7 @@ INVALID_CASES: list[tuple[dict[str, Any], str, str]] = [
     ({"participants": [{"handle": "bob@example.com", "kind": "email", "role": "bcc"}]}, "participants[0].role", "'bcc'"),
     ({"participants": [{"kind": "email"}]}, "participants[0].handle", "required"),
     ({"participants": [{"handle": "-1", "kind": "phone"}]}, "participants[0].handle", "phone number"),
+    ({"participants": [{"handle": "030 1234567", "kind": "phone"}]}, "participants[0].handle", "set owner.phone_region"),
     ({"participants": [{"handle": "bob.example.com", "kind": "email"}]}, "participants[0].handle", "email"),
     ({"metadata": {"blob": "x" * 20000}}, "metadata", "at most"),
     ({"metadata": [1, 2]}, "metadata", "dictionary"),
@@ -164,3 +167,8 @@ async def test_timestamps_keep_offset(hub: Hub) -> None:
 
     stored = await hub.get(f"/api/v1/interactions/{body['results'][0]['id']}")
     assert stored["occurred_at"] == "2024-03-08T21:10:00+01:00"
+
+
+def test_owner_phone_without_region_names_setting() -> None:
+    with pytest.raises(MissingRegion, match="set owner.phone_region"):
+        OwnerHandles(["phone:030 1234567"], None)

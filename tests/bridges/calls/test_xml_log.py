@@ -8,6 +8,7 @@ import pytest
 
 from bridges.calls import read
 from bridges.core.records import InteractionItem, ParseError, ReadOptions, Skipped
+from hub.contacts.handles import NO_DEFAULT_REGION
 from tests.bridges.calls.callfiles import FIRST_CALL_MS, call_line, write_calls
 from tests.bridges.casekit import errors_of, interactions_of
 
@@ -214,7 +215,7 @@ def test_number_without_region_is_error(tmp_path: Path) -> None:
     records = list(read(write_calls(tmp_path, [call_line(number="555-0142-77")]), ReadOptions()))
 
     (error,) = errors_of(records)
-    assert "phone_region" in error.reason
+    assert NO_DEFAULT_REGION in error.reason
 
 
 @pytest.mark.parametrize(

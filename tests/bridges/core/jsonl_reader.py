@@ -3,6 +3,8 @@
 A line containing an item in the ingestion API's shape yields that item, `{"skip": REASON}`
 yields a Skipped record, and any other line yields a ParseError, like a real reader.
 `{"raise": MESSAGE}` makes the reader raise RuntimeError, as a reader with a bug would.
+`{"phone": NUMBER}` normalises the number as the call-log readers do: a ParseError if it
+is invalid, else a Skipped record.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import ValidationError
 
 from bridges.core.records import InteractionItem, ParseError, ReadOptions, Record, Skipped
+from hub.contacts.handles import InvalidHandle, normalize_handle
 
 FIRST_MESSAGE_AT = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -37,6 +40,14 @@ def _read_lines(path: str, lines: Iterable[str], options: ReadOptions) -> Iterat
             continue
         if isinstance(data, dict) and "raise" in data:
             raise RuntimeError(data["raise"])  # a reader bug, for the framework's tests
+        if isinstance(data, dict) and "phone" in data:
+            try:
+                normalize_handle("phone", str(data["phone"]), options.phone_region)
+            except InvalidHandle as exc:
+                yield ParseError(path, location, f"number {exc}")
+            else:
+                yield Skipped(path, location, "a phone number only")
+            continue
         if isinstance(data, dict) and "skip" in data:
             yield Skipped(path, location, str(data["skip"]))
             continue
