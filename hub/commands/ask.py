@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sqlite3
 import sys
 
@@ -20,8 +21,13 @@ from hub.settings import Settings
 from hub.storage.database import Database
 from hub.storage.errors import StorageUnavailable
 
+# A one-shot read: the storage's INFO notices (writer started, writer stopped) would only
+# clutter the answer, while warnings and errors stay visible. A stricter logging.level holds.
+LOG_LEVEL = logging.WARNING
+
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    quiet_logging()
     text = " ".join(args.text)
     path = settings.database.path
     if not path.exists():
@@ -38,6 +44,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(render_text(answer))
     return 0
+
+
+def quiet_logging() -> None:
+    """Raise the root logger to LOG_LEVEL, and aiosqlite's logger, which hub.cli sets on its own."""
+    for logger in (logging.getLogger(), logging.getLogger("aiosqlite")):
+        logger.setLevel(max(LOG_LEVEL, logger.getEffectiveLevel()))
 
 
 async def _ask(text: str, settings: Settings) -> Answer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 from bot.commands.search import MORE_RESULTS, PAGE_SIZE
 from bot.settings import TOKEN_ENVIRONMENT_VARIABLE
 from hub.app import create_app
+from hub.commands.ask import quiet_logging
 from tests.hub.conftest import Hub, create_tokens, interaction, make_settings
 
 
@@ -44,6 +46,33 @@ async def test_ask_search_prints_plain_text(seeded: Path) -> None:
     assert result.stdout.startswith("Results 1–1 for dinner\n\n2024-03-08 20:10 · email · Bob Example\n")
     assert "Shall we have dinner on Friday? <b>&amp;</b> 😀" in result.stdout
     assert MORE_RESULTS not in result.stdout
+
+
+async def test_ask_logs_only_warnings(seeded: Path) -> None:
+    result = ask(seeded, "/search dinner")
+
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("configured", "expected"), [
+    (logging.DEBUG, logging.WARNING),
+    (logging.INFO, logging.WARNING),
+    (logging.ERROR, logging.ERROR),
+])
+def test_ask_log_level_floor(configured: int, expected: int) -> None:
+    loggers = [logging.getLogger(), logging.getLogger("aiosqlite")]
+    saved = [logger.level for logger in loggers]
+    try:
+        for logger in loggers:
+            logger.setLevel(configured)
+
+        quiet_logging()
+
+        assert [logger.level for logger in loggers] == [expected, expected]
+    finally:
+        for logger, level in zip(loggers, saved):
+            logger.setLevel(level)
 
 
 async def test_ask_words_joined(seeded: Path) -> None:
