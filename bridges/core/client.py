@@ -148,7 +148,7 @@ class HubClient:
                     return _Attempt(description, parse_retry_after(response.headers.get("Retry-After")))
                 raise _error_for(response.status, description, self.hub_url)
         except aiohttp.ClientSSLError as exc:
-            # Something answered, but TLS failed: the hub may be running, so no "unreachable".
+            # The connection was accepted and only TLS failed, so a hub may be running there.
             return _Attempt(f"connection failed ({type(exc).__name__}: {exc})")
         except aiohttp.ClientConnectorError as exc:
             return _Attempt(_describe_connect_failure(exc), unreachable=True)

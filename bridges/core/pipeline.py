@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 IDLE_FLUSH_SECONDS = 2.0
 # Parse errors beyond this many per run go to the dead-letter file only, not to the log.
 MAX_LOGGED_ERRORS = 20
-# Added to a reader's error about a phone number without a country code: the text from
-# hub.contacts.handles names no setting, and a bridge's setting is this option.
+# Added to a reader's error about a phone number without a country code, because the
+# text from hub.contacts.handles names no setting.
 REGION_HINT = "; pass --phone-region CC, the two-letter code of the country these numbers are from"
 
 
@@ -92,7 +92,7 @@ class Importer:
         self._pending: list[PendingItem] = []
         self._uncommitted: list[FileCursor] = []
         self._errors_logged = 0
-        # True once the checkpoint holds progress for one of this run's files, so that a
+        # True once the checkpoint contains progress for one of this run's files, so that a
         # re-run skips what the hub acknowledged.
         self.resumable = False
 

@@ -50,7 +50,7 @@ def checkpoint_scope(settings: RunSettings) -> str:
 
 @dataclass(frozen=True)
 class Stop:
-    """Why a run ended before its last record; logged after the summary at `level`."""
+    """The reason a run ended before its last record, logged after the summary at `level`."""
 
     message: str
     level: int = logging.ERROR
