@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from hub.scores.incremental import read_whole_sessions
 from hub.scores.model import COMPARISON_SECONDS, SESSION_TYPE, Interaction, ScoreModel, Unit, is_session_message
@@ -84,18 +86,29 @@ class _Sums:
 
 
 def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -> RecomputeReport:
-    """Recompute every contact's score from the interactions and replace the stored ones."""
+    """Recompute every contact's score from the interactions and replace the stored ones.
+
+    Call it before any write of the transaction: a second connection reads the committed
+    state, which is then the same as this transaction's.
+    """
     before = stored_scores(connection, model, now)
     sums = _Sums(now, now - COMPARISON_SECONDS)
 
+    # The SQL aggregate over single interactions runs on a second connection on the other
+    # core while this thread streams the chat sessions.
+    single_units = _ParallelRead(connection, lambda reader: _single_unit_rows(reader, model, sums))
     cache = connection.execute("PRAGMA cache_size").fetchone()[0]
     connection.execute(f"PRAGMA cache_size = -{_RECOMPUTE_CACHE_KIB}")
     try:
-        _ensure_math_functions(connection)
-        _add_single_units(connection, model, sums)
+        single_units.start()
         _add_session_units(connection, model, sums)
     finally:
         connection.execute(f"PRAGMA cache_size = {int(cache)}")
+        rows = single_units.result()
+    for contact_id, total, past_total in rows:
+        sums.current[int(contact_id)] += float(total)
+        sums.before_past[int(contact_id)] += float(past_total)
+    _add_future_single_units(connection, model, sums)
 
     connection.execute("DELETE FROM score_future_units")
     connection.execute("DELETE FROM contact_scores")
@@ -209,7 +222,8 @@ def stored_scores(connection: sqlite3.Connection, model: ScoreModel, now: int) -
     return scores
 
 
-def _add_single_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
+def _single_unit_rows(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> list[tuple[int, float, float]]:
+    """Per contact: the sums over single interactions up to now and up to past."""
     params: dict[str, object] = {"now": sums.now, "past": sums.past, "half_life": model.half_life,
                                  "exponent": model.group_exponent, "other_weight": float(model.weights["other"])}
     cases = []
@@ -219,16 +233,61 @@ def _add_single_units(connection: sqlite3.Connection, model: ScoreModel, sums: _
         params[f"weight{number}"] = float(weight)
     weight_sql = f"CASE i.type {' '.join(cases)} ELSE :other_weight END"
 
-    for contact_id, total, past_total in connection.execute(_SINGLE_UNITS_SQL.format(weight=weight_sql), params):
-        sums.current[int(contact_id)] += float(total)
-        sums.before_past[int(contact_id)] += float(past_total)
+    _ensure_math_functions(connection)
+    return [(int(row[0]), float(row[1]), float(row[2]))
+            for row in connection.execute(_SINGLE_UNITS_SQL.format(weight=weight_sql), params)]
 
+
+def _add_future_single_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
     for contact_id, interaction_id, type_, occurred_at, participant_count in connection.execute(
             _FUTURE_SINGLE_UNITS_SQL, {"now": sums.now}):
         value = model.value(str(type_), int(participant_count))
         if value > 0:
             sums.current[int(contact_id)] += value
             sums.future.append(FutureUnit(int(contact_id), int(interaction_id), int(occurred_at), sums.now, value))
+
+
+class _ParallelRead:
+    """Run a read on a second connection to the same file, in a thread of its own.
+
+    sqlite3 releases the GIL while SQLite works, so the read uses the other core. A
+    database without a file (":memory:") is read on `connection` itself, in `result`.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], Any]) -> None:
+        row = connection.execute("PRAGMA database_list").fetchone()
+        self._path = str(row[2]) if row is not None and row[2] else ""
+        self._connection = connection
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if not self._path:
+            return
+        self._thread = threading.Thread(target=self._run, name="cardmunk-score-recompute", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        if self._thread is None:
+            return self._work(self._connection)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def _run(self) -> None:
+        try:
+            reader = sqlite3.connect(self._path, timeout=30)
+            try:
+                reader.execute("PRAGMA query_only = ON")
+                reader.execute(f"PRAGMA cache_size = -{_RECOMPUTE_CACHE_KIB}")
+                self._value = self._work(reader)
+            finally:
+                reader.close()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
 
 
 def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
