@@ -9,8 +9,9 @@ from typing import Any
 from bot.answer import Answer, Line, Span, bold, italic, text_answer
 from bot.commands.context import CommandContext
 from bot.commands.picking import pick_contact
-from bot.format import MAX_NAME_CHARS, local_date, local_time, name_details, shorten, source_and_type, sparkline
-from hub.contacts.queries import ContactNotFound, get_contact
+from bot.commands.namesakes import namesake_details
+from bot.format import MAX_NAME_CHARS, local_date, local_time, shorten, source_and_type, sparkline
+from hub.contacts.queries import ContactNotFound
 from hub.scores.queries import ranked_scores, score_breakdown
 
 TOP_LIMIT = 10
@@ -45,7 +46,9 @@ async def ranking(context: CommandContext) -> Answer:
         return text_answer("No scores yet: scores grow from the interactions the bridges push.")
 
     answer = Answer()
-    details = await _namesake_details(context, [*result["scores"], *result["fading"]])
+    details = await namesake_details(
+        context, [(entry["contact_id"], entry["name"]) for entry in [*result["scores"], *result["fading"]]]
+    )
     top: list[Line] = [[bold("Top contacts"), Span(" (score 0-100, change over 30 days)")]]
     for entry in result["scores"]:
         top.append([Span(f"{entry['rank']}. "), *_name_spans(entry, details),
@@ -60,19 +63,6 @@ async def ranking(context: CommandContext) -> Answer:
         answer.add(*fading)
     answer.add("Send /score and a name to see how a score comes about.")
     return answer
-
-
-async def _namesake_details(context: CommandContext, entries: list[dict[str, Any]]) -> dict[int, str]:
-    """Return a handle (or "#id") for each listed contact whose name another listed contact shares."""
-    listed = {entry["contact_id"]: {"id": entry["contact_id"], "name": entry["name"]} for entry in entries}
-    namesakes = []
-    # The handles are read only for the namesakes, so a list without repeated names costs nothing.
-    for contact_id in name_details(listed.values()):
-        try:
-            namesakes.append(await get_contact(context.reader, contact_id))
-        except ContactNotFound:
-            namesakes.append(listed[contact_id])
-    return name_details(namesakes)
 
 
 def _name_spans(entry: dict[str, Any], details: dict[int, str]) -> Line:

@@ -7,6 +7,7 @@ from typing import Any
 from bot.answer import Answer, Button, Line, Span, bold, italic, text_answer
 from bot.commands.callbacks import search_page_data
 from bot.commands.context import CommandContext, CommandError
+from bot.commands.namesakes import namesake_details
 from bot.format import local_time, names_text, shorten, snippet_line, source_and_type
 from hub.cursor import InvalidCursor
 from hub.search.engine import search_interactions
@@ -83,8 +84,11 @@ async def page(context: CommandContext, session_id: str, number: int) -> Answer:
     first = number * PAGE_SIZE + 1
     answer = Answer()
     answer.add([bold(f"Results {first}–{first + len(result.hits) - 1}"), Span(" for "), italic(echo)])
+    details = await namesake_details(
+        context, [(contact["id"], contact["name"]) for hit in result.hits for contact in hit.get("contacts", [])]
+    )
     for hit in result.hits:
-        answer.add(*_hit_lines(hit, context))
+        answer.add(*_hit_lines(hit, context, details))
 
     row: list[Button] = []
     if number > 0:
@@ -96,16 +100,21 @@ async def page(context: CommandContext, session_id: str, number: int) -> Answer:
     return answer
 
 
-def _hit_lines(hit: dict[str, Any], context: CommandContext) -> list[Line]:
+def _hit_lines(hit: dict[str, Any], context: CommandContext, details: dict[int, str]) -> list[Line]:
     heading: Line = [bold(local_time(hit["occurred_at"], context.zone)),
                      Span(f" · {source_and_type(hit['source'], hit['type'])}")]
     if hit.get("duration_seconds"):
         heading.append(Span(f" · {_duration(hit['duration_seconds'])}"))
-    names = [contact["name"] for contact in hit.get("contacts", [])]
+    names = [_name_with_detail(contact, details) for contact in hit.get("contacts", [])]
     if names:
         heading.append(Span(f" · {names_text(names)}"))
 
     return [heading, *body_lines(hit)]
+
+
+def _name_with_detail(contact: dict[str, Any], details: dict[int, str]) -> str:
+    detail = details.get(contact["id"])
+    return contact["name"] if detail is None else f"{contact['name']} ({detail})"
 
 
 def body_lines(hit: dict[str, Any]) -> list[Line]:

@@ -39,6 +39,21 @@ async def test_search_shows_unusual_type(bot_hub: BotHub) -> None:
     assert "</b> · whatsapp · Carol" in html
 
 
+async def test_search_namesakes_told_apart(bot_hub: BotHub) -> None:
+    await bot_hub.hub.push(
+        interaction("m1", occurred_at="2024-03-02T10:00:00Z"),
+        interaction("m2", occurred_at="2024-03-01T10:00:00Z",
+                    participants=[{"handle": "bob@work.example", "kind": "email", "name": "Bob Example",
+                                   "role": "from"}]),
+    )
+
+    [reply] = await bot_hub.ask("/search dinner")
+
+    html = reply.params["text"]
+    assert "</b> · email · Bob Example (bob@example.com)\n" in html
+    assert "</b> · email · Bob Example (bob@work.example)\n" in html
+
+
 async def test_search_dates_in_owner_zone(bot_hub: BotHub) -> None:
     # Europe/Berlin is UTC+2 in July.
     await bot_hub.hub.push(interaction("m1", occurred_at="2024-07-01T10:00:00Z"))
