@@ -1,7 +1,8 @@
 """The full recompute from the interactions, and the refresh of the stored keys.
 
-Both run in the writer thread inside one transaction. The full recompute replaces every
-stored key, which also repairs any drift of the incremental updates. The refresh moves the
+Both run inside one write transaction of the writer thread; the full recompute also reads
+on a second connection. It replaces every stored key, which repairs any drift of the
+incremental updates. The refresh moves the
 anchors of future-dated units to now and past_until to 30 days ago. It reads only
 `score_future_units` and the interactions dated since the last past_until, so its cost
 does not grow with the number of interactions stored.
@@ -292,6 +293,10 @@ class _ParallelRead:
 
 def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
     """Stream the thread messages once and close each contact's sessions as they end.
+
+    TODO: this pass takes about 2 s on a million interactions (docs/benchmarks.md), so the
+    whole recompute misses its 1 s target; most of it is SQLite reading each message and
+    its participants in thread order.
 
     Mirrors ScoreModel.session_units (same gaps, same choice of the counted message, same
     float expressions), so the full recompute and the incremental path agree.
