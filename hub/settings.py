@@ -22,7 +22,7 @@ DEFAULT_CONFIG_PATH = Path("config.toml")
 
 
 class SettingsError(Exception):
-    """The config file is missing, unreadable or invalid; the message says where."""
+    """The config file is missing, unreadable or invalid; the message names the file and setting."""
 
 
 class _Section(BaseModel):

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 SCOPES = ("ingest", "read", "admin")
-# What each scope may do: admin may do everything, read only queries, ingest only pushes.
+# Scopes each token scope grants: admin grants everything, read only queries, ingest only pushes.
 GRANTS = {"ingest": {"ingest"}, "read": {"read"}, "admin": {"ingest", "read", "admin"}}
 
 PREFIX = "cmk"

@@ -79,7 +79,7 @@ def _region(request: web.Request) -> str | None:
 
 
 def _reject_owner_handles(request: web.Request, handles: list[tuple[str, str]]) -> None:
-    """The owner's own handles (owner.handles) never belong to a contact."""
+    """Reject the owner's own handles (owner.handles): they never belong to a contact."""
     owner = request.app[keys.OWNER]
     for kind, raw in handles:
         try:

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 class ListenError(Exception):
-    """The HTTP port cannot be opened; the message says which and what to do."""
+    """The HTTP port cannot be opened; the message names the address and the fix."""
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

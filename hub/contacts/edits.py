@@ -173,7 +173,7 @@ def erase_interactions(connection: sqlite3.Connection, interaction_ids: list[int
     for start in range(0, len(interaction_ids), 500):
         chunk = interaction_ids[start:start + 500]
         placeholders = ", ".join("?" * len(chunk))
-        # An external-content FTS5 table is told what to forget with the old values.
+        # An external-content FTS5 table needs the old values to delete a row from the index.
         connection.execute(
             "INSERT INTO interactions_fts (interactions_fts, rowid, subject, content)"
             f" SELECT 'delete', id, subject, content FROM interactions WHERE id IN ({placeholders})",

@@ -31,7 +31,7 @@ _TOKEN_CHAR = re.compile(r"\w", re.UNICODE)
 
 
 class QuerySyntaxError(ValueError):
-    """The query cannot be understood; the message says which part and how to fix it."""
+    """A query that cannot be parsed; the message names the part and how to fix it."""
 
 
 @dataclass(frozen=True)
