@@ -130,7 +130,12 @@ def field_error(error: Any) -> FieldError:
     """Turn one pydantic error into a FieldError, echoing the value only for safe fields."""
     field = ""
     for part in error["loc"]:
-        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+        if isinstance(part, int):
+            field += f"[{part}]"
+        elif field:
+            field += f".{part}"
+        else:
+            field = str(part)
 
     message = _MESSAGES.get(error["type"], error["msg"])
     last = next((p for p in reversed(error["loc"]) if isinstance(p, str)), "")

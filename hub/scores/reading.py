@@ -95,12 +95,6 @@ async def stored_keys(reader: ReadPool, contact_ids: list[int]) -> dict[int, Key
     return keys
 
 
-async def keys_of(reader: ReadPool, contact_ids: list[int]) -> dict[int, float]:
-    """Return the score key of each of `contact_ids` that has a score (see FutureCorrections.score)."""
-    return {contact_id: keys.key for contact_id, keys in (await stored_keys(reader, contact_ids)).items()
-            if keys.key is not None}
-
-
 def _keys(row: Any) -> Keys:
     return Keys(float(row[1]), None if row[2] is None else float(row[2]))
 

@@ -77,7 +77,7 @@ class Writer:
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._connection: sqlite3.Connection | None = None
-        self._held: _Work | None = None
+        self._next_work: _Work | None = None
 
     def start(self) -> None:
         """Open the database, apply migrations, and start the writer thread."""
@@ -116,8 +116,8 @@ class Writer:
 
     def _run(self) -> None:
         while True:
-            first = self._held if self._held is not None else self._queue.get()
-            self._held = None
+            first = self._next_work if self._next_work is not None else self._queue.get()
+            self._next_work = None
             if first is _STOP:
                 return
             batch = self._gather(first)
@@ -136,7 +136,7 @@ class Writer:
             except queue.Empty:
                 break
             if following is _STOP or not following.combinable:
-                self._held = following
+                self._next_work = following
                 break
             batch.append(following)
             total += following.size

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aiohttp import web
@@ -10,8 +9,7 @@ from aiohttp import web
 from hub import keys
 from hub.contacts.queries import ContactNotFound
 from hub.scores.model import ScoreModel
-from hub.scores.queries import score_breakdown
-from hub.scores.reading import future_corrections, keys_of
+from hub.scores.queries import current_scores, score_breakdown
 
 
 async def contact_score(request: web.Request, contact_id: int) -> dict[str, Any] | None:
@@ -29,11 +27,7 @@ async def display_scores(request: web.Request, contact_ids: list[int]) -> dict[i
     """Return the 0-100 score of each contact now."""
     if not contact_ids:
         return {}
-    reader = request.app[keys.DATABASE].reader
-    model = ScoreModel(request.app[keys.SETTINGS].scores)
-    now = int(time.time())
-    # The same steps as score_breakdown: the stored key, corrected for future-dated units.
-    future = await future_corrections(reader, model, now)
-    stored = await keys_of(reader, contact_ids)
-    return {contact_id: model.display(future.score(model, stored.get(contact_id), contact_id, now))
-            for contact_id in contact_ids}
+    settings = request.app[keys.SETTINGS]
+    scores = await current_scores(request.app[keys.DATABASE].reader, settings, contact_ids)
+    model = ScoreModel(settings.scores)
+    return {contact_id: model.display(score) for contact_id, score in scores.items()}
