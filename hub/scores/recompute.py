@@ -14,11 +14,12 @@ import math
 import sqlite3
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
+from hub.scores.columns import contact_sums
 from hub.scores.incremental import read_whole_sessions
-from hub.scores.model import COMPARISON_SECONDS, SESSION_TYPE, Interaction, ScoreModel, Unit, is_session_message
+from hub.scores.model import COMPARISON_SECONDS, Interaction, ScoreModel, Unit, is_session_message
 from hub.scores.storage import (PAST_UNTIL_STATE, FutureUnit, load_keys, read_past_until, save_future_units,
                                 write_state)
 
@@ -26,46 +27,9 @@ from hub.scores.storage import (PAST_UNTIL_STATE, FutureUnit, load_keys, read_pa
 # counts as drifted (float rounding of many incremental updates stays far below it).
 DRIFT_TOLERANCE = 1e-9
 
-# Page cache of the writer connection during a full recompute, in KiB (negative: KiB in
-# SQLite's cache_size). The scan reads the whole interactions table.
+# Page cache of each connection during a full recompute, in KiB (negative: KiB in SQLite's
+# cache_size). The recompute reads the whole interactions and participants tables.
 _RECOMPUTE_CACHE_KIB = 131_072
-
-_NOT_SESSION = f"NOT (i.type = '{SESSION_TYPE}' AND i.thread_id IS NOT NULL)"
-
-# One row per (contact, interaction) even when a contact took part with two handles.
-_SINGLE_UNITS_SQL = f"""
-SELECT contact_id, sum(term), sum(past_term) FROM (
-    SELECT h.contact_id AS contact_id,
-           max(({{weight}}) * pow(2.0, (i.occurred_at - :now) / :half_life)
-               / pow(max(i.participant_count, 1), :exponent)) AS term,
-           max(CASE WHEN i.occurred_at <= :past THEN ({{weight}}) * pow(2.0, (i.occurred_at - :past) / :half_life)
-               / pow(max(i.participant_count, 1), :exponent) ELSE 0.0 END) AS past_term
-    FROM interaction_participants p
-    JOIN handles h ON h.id = p.handle_id
-    JOIN interactions i ON i.id = p.interaction_id
-    WHERE {_NOT_SESSION} AND i.occurred_at <= :now
-    GROUP BY p.interaction_id, h.contact_id
-) GROUP BY contact_id
-"""
-
-# CROSS JOIN: read the few future-dated interactions through the occurred_at index first.
-_FUTURE_SINGLE_UNITS_SQL = f"""
-SELECT DISTINCT h.contact_id, i.id, i.type, i.occurred_at, i.participant_count
-FROM interactions i
-CROSS JOIN interaction_participants p ON p.interaction_id = i.id
-JOIN handles h ON h.id = p.handle_id
-WHERE {_NOT_SESSION} AND i.occurred_at > :now
-"""
-
-# Thread messages in (thread, time) order, as the interactions_thread index stores them.
-_SESSION_MESSAGES_SQL = f"""
-SELECT i.thread_id, i.source, i.occurred_at, i.id, i.participant_count, h.contact_id
-FROM interactions i
-JOIN interaction_participants p ON p.interaction_id = i.id
-JOIN handles h ON h.id = p.handle_id
-WHERE i.thread_id IS NOT NULL AND i.type = '{SESSION_TYPE}'
-ORDER BY i.thread_id, i.occurred_at, i.id
-"""
 
 
 @dataclass(frozen=True)
@@ -75,17 +39,6 @@ class RecomputeReport:
     max_relative_drift: float
 
 
-@dataclass
-class _Sums:
-    """Per contact: sum of value * 2 ** ((anchor - now) / half_life), and the same up to past."""
-
-    now: int
-    past: int
-    current: dict[int, float] = field(default_factory=lambda: defaultdict(float))
-    before_past: dict[int, float] = field(default_factory=lambda: defaultdict(float))
-    future: list[FutureUnit] = field(default_factory=list)
-
-
 def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -> RecomputeReport:
     """Recompute every contact's score from the interactions and replace the stored ones.
 
@@ -93,23 +46,13 @@ def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -
     state, which is then the same as this transaction's.
     """
     before = stored_scores(connection, model, now)
-    sums = _Sums(now, now - COMPARISON_SECONDS)
-
-    # The SQL aggregate over single interactions runs on a second connection on the other
-    # core while this thread streams the chat sessions.
-    single_units = _ParallelRead(connection, lambda reader: _single_unit_rows(reader, model, sums))
+    past = now - COMPARISON_SECONDS
     cache = connection.execute("PRAGMA cache_size").fetchone()[0]
     connection.execute(f"PRAGMA cache_size = -{_RECOMPUTE_CACHE_KIB}")
     try:
-        single_units.start()
-        _add_session_units(connection, model, sums)
+        sums = contact_sums(connection, model, now, past, lambda work: _ParallelRead(connection, work).start())
     finally:
         connection.execute(f"PRAGMA cache_size = {int(cache)}")
-        rows = single_units.result()
-    for contact_id, total, past_total in rows:
-        sums.current[int(contact_id)] += float(total)
-        sums.before_past[int(contact_id)] += float(past_total)
-    _add_future_single_units(connection, model, sums)
 
     connection.execute("DELETE FROM score_future_units")
     connection.execute("DELETE FROM contact_scores")
@@ -118,11 +61,11 @@ def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -
         if total <= 0:
             continue
         past_total = sums.before_past.get(contact_id, 0.0)
-        past_key = sums.past + model.half_life * math.log2(past_total) if past_total > 0 else None
+        past_key = past + model.half_life * math.log2(past_total) if past_total > 0 else None
         rows.append((contact_id, now + model.half_life * math.log2(total), past_key))
     connection.executemany("INSERT INTO contact_scores (contact_id, score_key, past_key) VALUES (?, ?, ?)", rows)
     save_future_units(connection, sums.future)
-    write_state(connection, PAST_UNTIL_STATE, str(sums.past))
+    write_state(connection, PAST_UNTIL_STATE, str(past))
     return _compare(before, {c: t for c, t in sums.current.items() if t > 0})
 
 
@@ -223,31 +166,6 @@ def stored_scores(connection: sqlite3.Connection, model: ScoreModel, now: int) -
     return scores
 
 
-def _single_unit_rows(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> list[tuple[int, float, float]]:
-    """Per contact: the sums over single interactions up to now and up to past."""
-    params: dict[str, object] = {"now": sums.now, "past": sums.past, "half_life": model.half_life,
-                                 "exponent": model.group_exponent, "other_weight": float(model.weights["other"])}
-    cases = []
-    for number, (name, weight) in enumerate(model.weights.items()):
-        cases.append(f"WHEN :type{number} THEN :weight{number}")
-        params[f"type{number}"] = name
-        params[f"weight{number}"] = float(weight)
-    weight_sql = f"CASE i.type {' '.join(cases)} ELSE :other_weight END"
-
-    _ensure_math_functions(connection)
-    return [(int(row[0]), float(row[1]), float(row[2]))
-            for row in connection.execute(_SINGLE_UNITS_SQL.format(weight=weight_sql), params)]
-
-
-def _add_future_single_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
-    for contact_id, interaction_id, type_, occurred_at, participant_count in connection.execute(
-            _FUTURE_SINGLE_UNITS_SQL, {"now": sums.now}):
-        value = model.value(str(type_), int(participant_count))
-        if value > 0:
-            sums.current[int(contact_id)] += value
-            sums.future.append(FutureUnit(int(contact_id), int(interaction_id), int(occurred_at), sums.now, value))
-
-
 class _ParallelRead:
     """Run a read on a second connection to the same file, in a thread of its own.
 
@@ -264,11 +182,12 @@ class _ParallelRead:
         self._value: Any = None
         self._error: BaseException | None = None
 
-    def start(self) -> None:
-        if not self._path:
-            return
-        self._thread = threading.Thread(target=self._run, name="cardmunk-score-recompute", daemon=True)
-        self._thread.start()
+    def start(self) -> Callable[[], Any]:
+        """Start the read; return the function that waits for its result."""
+        if self._path:
+            self._thread = threading.Thread(target=self._run, name="cardmunk-score-recompute", daemon=True)
+            self._thread.start()
+        return self.result
 
     def result(self) -> Any:
         if self._thread is None:
@@ -289,76 +208,6 @@ class _ParallelRead:
                 reader.close()
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
-
-
-def _add_session_units(connection: sqlite3.Connection, model: ScoreModel, sums: _Sums) -> None:
-    """Stream the thread messages once and close each contact's sessions as they end.
-
-    TODO: this pass takes about 2 s on a million interactions (docs/benchmarks.md), so the
-    whole recompute misses its 1 s target; most of it is SQLite reading each message and
-    its participants in thread order.
-
-    Mirrors ScoreModel.session_units (same gaps, same choice of the counted message, same
-    float expressions), so the full recompute and the incremental path agree.
-    """
-    gap = model.session_gap
-    half_life = model.half_life
-    now, past = sums.now, sums.past
-    log2_values: dict[int, float] = {}
-    values: dict[int, float] = {}
-
-    def value_of(count: int) -> float:
-        if count not in values:
-            values[count] = model.value(SESSION_TYPE, count)
-            log2_values[count] = math.log2(values[count]) if values[count] > 0 else -math.inf
-        return values[count]
-
-    def close(contact_id: int, state: list[float]) -> None:
-        _, _, best_at, best_id, best_count = state
-        value = values[int(best_count)]
-        if value <= 0:
-            return
-        if best_at > now:
-            sums.current[contact_id] += value
-            sums.future.append(FutureUnit(contact_id, int(best_id), int(best_at), now, value))
-            return
-        sums.current[contact_id] += value * 2.0 ** ((best_at - now) / half_life)
-        if best_at <= past:
-            sums.before_past[contact_id] += value * 2.0 ** ((best_at - past) / half_life)
-
-    cursor = connection.cursor()
-    cursor.row_factory = None
-    cursor.execute(_SESSION_MESSAGES_SQL)
-    current_thread = None
-    # (source, contact id) -> [last message at, best worth, best at, best id, best count]
-    open_sessions: dict[tuple[str, int], list[float]] = {}
-    for thread_id, source, occurred_at, interaction_id, participant_count, contact_id in cursor:
-        if thread_id != current_thread:
-            for (_, owner), state in open_sessions.items():
-                close(owner, state)
-            open_sessions = {}
-            current_thread = thread_id
-        value_of(participant_count)
-        worth = occurred_at / half_life + log2_values[participant_count]
-        state = open_sessions.get((source, contact_id))
-        if state is None or occurred_at - state[0] >= gap:
-            if state is not None:
-                close(contact_id, state)
-            open_sessions[(source, contact_id)] = [occurred_at, worth, occurred_at, interaction_id, participant_count]
-            continue
-        state[0] = occurred_at
-        if (worth, occurred_at, interaction_id) > (state[1], state[2], state[3]):
-            state[1:] = [worth, occurred_at, interaction_id, participant_count]
-    for (_, owner), state in open_sessions.items():
-        close(owner, state)
-
-
-def _ensure_math_functions(connection: sqlite3.Connection) -> None:
-    """Register pow() when SQLite was built without its math functions (before 3.35 or off)."""
-    try:
-        connection.execute("SELECT pow(2.0, 0.5)").fetchone()
-    except sqlite3.OperationalError:
-        connection.create_function("pow", 2, math.pow, deterministic=True)
 
 
 def _compare(before: dict[int, float], after_sums: dict[int, float]) -> RecomputeReport:
