@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -32,6 +33,8 @@ Floats = npt.NDArray[np.float64]
 # Rows per group_concat text value: about 12 bytes per number, so a few MB per value
 # whatever the size of the database.
 CHUNK_ROWS = 200_000
+# Bits of the packed (participant_count, source, type) code below occurred_at.
+_CODE_BITS = 24
 # Largest (type, participant_count) value table kept as a dense array; beyond it, np.unique.
 _DENSE_VALUE_TABLE = 1 << 20
 
@@ -75,22 +78,30 @@ def contact_sums(connection: sqlite3.Connection, model: ScoreModel, now: int, pa
     """Return every contact's sums at `now` and at `past` from the interactions.
 
     `run_beside(work)` starts `work(reader)` on a second connection that sees the same
-    data and returns a function that waits for its result.
+    data and returns a function that waits for its result. That connection reads the
+    participants and threads, then helps with the interaction chunks left.
     """
     sources = _read_sources(connection)
     types = _type_names(model)
-    wait_for_links = run_beside(_read_links)
-    interactions = _read_interactions(connection, types, sources)
+    chunks = _InteractionChunks(connection, types, sources)
+
+    def read_beside(reader: sqlite3.Connection) -> _Links:
+        links = _read_links(reader)
+        chunks.read(reader)
+        return links
+
+    wait_for_links = run_beside(read_beside)
+    chunks.read(connection)
     links: _Links = wait_for_links()
-    return _sums(model, now, past, interactions, links, types, len(sources))
+    return _sums(model, now, past, chunks.columns(), links, types, len(sources))
 
 
 def _type_names(model: ScoreModel) -> list[str]:
-    """Interaction types with a weight of their own, then the session type if it has none."""
-    names = list(model.weights)
-    if SESSION_TYPE not in names:
-        names.append(SESSION_TYPE)
-    return names
+    """Return the session type, then the other types with a weight of their own.
+
+    SQL compares a row's type with these names in this order, and most rows are messages.
+    """
+    return [SESSION_TYPE, *(name for name in model.weights if name != SESSION_TYPE)]
 
 
 def _read_sources(connection: sqlite3.Connection) -> list[str]:
@@ -104,61 +115,102 @@ def _read_sources(connection: sqlite3.Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _read_interactions(connection: sqlite3.Connection, types: list[str], sources: list[str]) -> _Interactions:
-    """Read every interaction's id, occurred_at, participant_count, type and source.
+class _InteractionChunks:
+    """The interactions table in id ranges, each read by whichever connection takes it next.
 
-    The last three travel packed in one number, code = (participant_count * sources + source)
-    * types + type, because formatting each number costs SQLite more than the arithmetic.
-    A chunk without gaps in its ids does not send them: they are min(id) to max(id).
+    Formatting a number costs SQLite more than arithmetic, so each row travels as one
+    number: occurred_at * 2 ** 24 + code with code = (participant_count * sources + source)
+    * types + type. A chunk whose values do not fit is read again in separate columns. A
+    chunk without gaps in its ids does not send them: they are min(id) to max(id).
     """
-    other = types.index("other") if "other" in types else len(types)
-    type_case = " ".join(f"WHEN ? THEN {number}" for number in range(len(types)))
-    source_case = " ".join(f"WHEN ? THEN {number}" for number in range(len(sources)))
-    type_count, source_count = len(types) + 1, max(1, len(sources))
-    code = (f"(participant_count * {source_count} + {f'CASE source {source_case} ELSE 0 END' if sources else '0'})"
-            f" * {type_count} + CASE type {type_case} ELSE {other} END")
-    sql = (f"SELECT count(*), min(id), max(id), group_concat(occurred_at), group_concat({code})"
-           " FROM interactions WHERE id > ? AND id <= ?")
 
-    ids: list[Ints] = []
-    occurred_at: list[Ints] = []
-    codes: list[Ints] = []
-    for low, high in _id_ranges(connection, "SELECT min(id), max(id) FROM interactions"):
-        count, first, last, times, packed = connection.execute(sql, [*sources, *types, low, high]).fetchone()
+    def __init__(self, connection: sqlite3.Connection, types: list[str], sources: list[str]) -> None:
+        type_case = " ".join(f"WHEN ? THEN {number}" for number in range(len(types)))
+        source_case = " ".join(f"WHEN ? THEN {number}" for number in range(len(sources)))
+        self._type_count, self._source_count = len(types), max(1, len(sources))
+        kind = (f"{f'CASE source {source_case} ELSE 0 END' if sources else '0'} * {self._type_count}"
+                f" + CASE type {type_case} ELSE {types.index('other')} END")
+        code = f"participant_count * {self._source_count * self._type_count} + {kind}"
+        self._parameters = [*sources, *types]
+        self._packed_sql = (
+            "SELECT count(*), min(id), max(id), max(participant_count), min(occurred_at), max(occurred_at),"
+            f" group_concat(occurred_at * {1 << _CODE_BITS} + {code}) FROM interactions WHERE id > ? AND id <= ?"
+        )
+        self._separate_sql = (f"SELECT group_concat(occurred_at), group_concat(participant_count), group_concat({kind})"
+                              " FROM interactions WHERE id > ? AND id <= ?")
+        self._ranges = _id_ranges(connection, "SELECT min(id), max(id) FROM interactions")
+        self._next = 0
+        self._lock = threading.Lock()
+        self._chunks: dict[int, tuple[Ints, Ints, Ints, Ints]] = {}
+
+    def read(self, connection: sqlite3.Connection) -> None:
+        """Read chunks on `connection` until none is left."""
+        while True:
+            with self._lock:
+                number = self._next
+                self._next += 1
+            if number >= len(self._ranges):
+                return
+            self._chunks[number] = self._read_chunk(connection, *self._ranges[number])
+
+    def columns(self) -> _Interactions:
+        """Return the columns of every chunk read, in id order."""
+        chunks = [self._chunks[number] for number in range(len(self._ranges))]
+        ids, occurred_at, participant_count, kinds = (_join([chunk[column] for chunk in chunks]) for column in range(4))
+        return _Interactions(ids, occurred_at, participant_count, kinds % self._type_count,
+                             kinds // self._type_count)
+
+    def _read_chunk(self, connection: sqlite3.Connection, low: int, high: int) -> tuple[Ints, Ints, Ints, Ints]:
+        row = connection.execute(self._packed_sql, [*self._parameters, low, high]).fetchone()
+        count, first, last, most_participants, earliest, latest, packed = row
         if not count:
-            continue
-        if last - first + 1 == count:
-            ids.append(np.arange(first, last + 1, dtype=np.int64))
-        else:
-            row = connection.execute("SELECT group_concat(id) FROM interactions WHERE id > ? AND id <= ?",
-                                     (low, high)).fetchone()
-            ids.append(_parse(row[0]))
-        occurred_at.append(_parse(times))
-        codes.append(_parse(packed))
+            return _parse(None), _parse(None), _parse(None), _parse(None)
+        ids = _chunk_ids(connection, count, first, last, low, high)
+        kind_count = self._source_count * self._type_count
+        if ((most_participants + 1) * kind_count <= 1 << _CODE_BITS
+                and max(-earliest, latest) < 1 << (62 - _CODE_BITS)):
+            numbers = _parse(packed)
+            code = numbers & ((1 << _CODE_BITS) - 1)
+            return ids, numbers >> _CODE_BITS, code // kind_count, code % kind_count
+        times, counts, kinds = connection.execute(self._separate_sql, [*self._parameters, low, high]).fetchone()
+        return ids, _parse(times), _parse(counts), _parse(kinds)
 
-    code_array = _join(codes)
-    type_index = code_array % type_count
-    source_index = (code_array // type_count) % source_count
-    participant_count = code_array // (type_count * source_count)
-    return _Interactions(_join(ids), _join(occurred_at), participant_count, type_index, source_index)
+
+def _chunk_ids(connection: sqlite3.Connection, count: int, first: int, last: int, low: int, high: int) -> Ints:
+    """Return the ids of a chunk in rowid order, the order its group_concat values follow."""
+    if last - first + 1 == count:
+        return np.arange(first, last + 1, dtype=np.int64)
+    row = connection.execute("SELECT group_concat(id) FROM interactions WHERE id > ? AND id <= ?",
+                             (low, high)).fetchone()
+    return _parse(row[0])
 
 
 def _read_links(connection: sqlite3.Connection) -> _Links:
     handles = connection.execute("SELECT group_concat(id), group_concat(contact_id) FROM handles").fetchone()
     handle_ids, handle_contacts = _parse(handles[0]), _parse(handles[1])
+    order = np.argsort(handle_ids, kind="stable")
+    handle_ids, handle_contacts = handle_ids[order], handle_contacts[order]
     contact_ids, handle_contact_index = np.unique(handle_contacts, return_inverse=True)
-    handle_order = np.argsort(handle_ids)
 
+    # Each row travels as one number, interaction_id * (max handle id + 1) + handle_id, when
+    # that fits in 62 bits.
+    handle_span = int(handle_ids[-1]) + 1 if len(handle_ids) else 1
+    packed_sql = ("SELECT group_concat(interaction_id * ? + handle_id) FROM interaction_participants"
+                  " WHERE interaction_id > ? AND interaction_id <= ?")
+    separate_sql = ("SELECT group_concat(interaction_id), group_concat(handle_id) FROM interaction_participants"
+                    " WHERE interaction_id > ? AND interaction_id <= ?")
     interaction_ids: list[Ints] = []
     contact_index: list[Ints] = []
-    sql = ("SELECT group_concat(interaction_id), group_concat(handle_id) FROM interaction_participants"
-           " WHERE interaction_id > ? AND interaction_id <= ?")
     bounds = "SELECT min(interaction_id), max(interaction_id) FROM interaction_participants"
     for low, high in _id_ranges(connection, bounds):
-        row = connection.execute(sql, (low, high)).fetchone()
-        handle_positions = handle_order[np.searchsorted(handle_ids, _parse(row[1]), sorter=handle_order)]
-        interaction_ids.append(_parse(row[0]))
-        contact_index.append(handle_contact_index[handle_positions])
+        if high * handle_span < 1 << 62:
+            numbers = _parse(connection.execute(packed_sql, (handle_span, low, high)).fetchone()[0])
+            participant_interactions, participant_handles = np.divmod(numbers, handle_span)
+        else:
+            row = connection.execute(separate_sql, (low, high)).fetchone()
+            participant_interactions, participant_handles = _parse(row[0]), _parse(row[1])
+        interaction_ids.append(participant_interactions)
+        contact_index.append(handle_contact_index[_positions(handle_ids, participant_handles)])
 
     # One row per thread_id, read from the interactions_thread index alone.
     threads = connection.execute(
@@ -174,8 +226,9 @@ def _read_links(connection: sqlite3.Connection) -> _Links:
 def _sums(model: ScoreModel, now: int, past: int, interactions: _Interactions, links: _Links,
           types: list[str], source_count: int) -> ContactSums:
     position = _positions(interactions.ids, links.interaction_ids)
+    thread_positions = _positions(interactions.ids, links.thread_interaction_ids)
     thread_number = np.full(len(interactions.ids), -1, dtype=np.int64)
-    thread_number[_positions(interactions.ids, links.thread_interaction_ids)] = links.thread_numbers
+    thread_number[thread_positions] = links.thread_numbers
     values, log2_values = _unit_values(model, interactions, types)
 
     in_session = (interactions.type_index == types.index(SESSION_TYPE)) & (thread_number >= 0)
@@ -263,14 +316,13 @@ def _session_units(model: ScoreModel, interactions: _Interactions, position: Int
         return position, contact
     # One number per (thread, source, contact) when it fits in 62 bits, else three sort keys.
     thread = thread_number[position] * max(1, source_count) + interactions.source_index[position]
-    occurred_at = interactions.occurred_at[position]
-    ids = interactions.ids[position]
     if (int(thread.max()) + 1) * max(1, contact_count) < 2 ** 62:
         groups = [thread * max(1, contact_count) + contact]
     else:
         groups = [contact, thread]
-    order = np.lexsort((ids, occurred_at, *groups))
-    position, contact, occurred_at = position[order], contact[order], occurred_at[order]
+    order = np.lexsort((interactions.ids[position], interactions.occurred_at[position], *groups))
+    position, contact = position[order], contact[order]
+    occurred_at = interactions.occurred_at[position]
     groups = [group[order] for group in groups]
 
     starts = np.ones(len(position), dtype=bool)

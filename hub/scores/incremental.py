@@ -12,11 +12,12 @@ import logging
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 from hub.ingest.store import CreatedInteraction
-from hub.scores.model import Interaction, ScoreModel, Unit, is_session_message
-from hub.scores.storage import (FutureUnit, Keys, delete_future_units, future_units_of, load_keys,
-                                read_past_until, replace_units, save_future_units, save_keys)
+from hub.scores.model import SESSION_TYPE, Interaction, ScoreModel, Unit, is_session_message
+from hub.scores.storage import (FutureUnit, Keys, delete_future_units, future_units_of_contacts, load_keys_of,
+                                read_past_until, replace_units, save_future_units, save_keys_of)
 from hub.scores.windows import Window
 
 logger = logging.getLogger(__name__)
@@ -27,13 +28,28 @@ _CONTACT_INTERACTIONS = (
     "  JOIN handles h ON h.id = p.handle_id WHERE h.contact_id = ?)"
 )
 
-_CONTACT_THREAD_MESSAGES = (
-    "SELECT DISTINCT i.id, i.type, i.source, i.occurred_at, i.thread_id, i.participant_count"
-    " FROM interactions i JOIN interaction_participants p ON p.interaction_id = i.id"
-    " JOIN handles h ON h.id = p.handle_id"
-    " WHERE i.thread_id = ? AND i.occurred_at BETWEEN ? AND ? AND i.source = ? AND i.type = 'message'"
-    " AND h.contact_id = ?"
+# The messages of several (contact, source, thread) windows; `wanted` is a VALUES list of
+# (number, thread_id, source, contact_id, low, high). CROSS JOIN keeps the windows as the
+# outer loop, each read through the interactions_thread index. A contact taking part with
+# two handles yields a message twice.
+_WINDOW_MESSAGES = (
+    "WITH wanted (number, thread_id, source, contact_id, low, high) AS (VALUES {values})"
+    " SELECT w.number, i.id, i.occurred_at, i.participant_count"
+    " FROM wanted w CROSS JOIN interactions i ON i.thread_id = w.thread_id AND i.occurred_at BETWEEN w.low AND w.high"
+    " JOIN interaction_participants p ON p.interaction_id = i.id JOIN handles h ON h.id = p.handle_id"
+    " WHERE i.source = w.source AND i.type = 'message' AND h.contact_id = w.contact_id"
 )
+# The ids of all interactions in several thread windows, from the interactions_thread index
+# alone; `wanted` is a VALUES list of (number, thread_id, low, high).
+_WINDOW_IDS = (
+    "WITH wanted (number, thread_id, low, high) AS (VALUES {values})"
+    " SELECT w.number, i.id FROM wanted w"
+    " CROSS JOIN interactions i ON i.thread_id = w.thread_id AND i.occurred_at BETWEEN w.low AND w.high"
+)
+# Windows per statement: 6 parameters each, well under SQLite's limit of 32,766 (3.32+).
+_WINDOWS_PER_QUERY = 500
+
+ThreadKey = tuple[int, str, str]  # (contact id, source, thread id)
 
 
 @dataclass
@@ -44,10 +60,16 @@ class _Change:
 
 def apply_ingested(connection: sqlite3.Connection, model: ScoreModel, created: list[CreatedInteraction],
                    now: int) -> None:
-    """Update the scores of the contacts of newly stored interactions."""
+    """Update the scores of the contacts of newly stored interactions.
+
+    Reads and writes are per batch, not per interaction: one query per few hundred threads
+    for the sessions, one for the stored keys, one executemany per kind of write.
+    """
+    if not created:
+        return
     sources = _sources_of(connection, [item.interaction_id for item in created])
     changes: dict[int, _Change] = defaultdict(_Change)
-    threads: dict[tuple[int, str, str], list[CreatedInteraction]] = defaultdict(list)
+    threads: dict[ThreadKey, list[CreatedInteraction]] = defaultdict(list)
 
     for item in created:
         source = sources[item.interaction_id]
@@ -62,14 +84,18 @@ def apply_ingested(connection: sqlite3.Connection, model: ScoreModel, created: l
         for contact_id in item.contact_ids:
             changes[contact_id].added.append(unit)
 
-    for (contact_id, source, thread_id), items in threads.items():
-        before, after = _session_change(connection, model, contact_id, source, thread_id, items)
-        changes[contact_id].removed.extend(before)
-        changes[contact_id].added.extend(after)
+    known = {key: [Interaction(item.interaction_id, SESSION_TYPE, key[1], item.occurred_at, key[2],
+                               item.participant_count) for item in items]
+             for key, items in threads.items()}
+    spans = {key: (min(m.occurred_at for m in messages), max(m.occurred_at for m in messages))
+             for key, messages in known.items()}
+    for key, messages in read_sessions(connection, model, spans, known).items():
+        new_ids = {item.interaction_id for item in threads[key]}
+        before, after = _session_change(model, messages, new_ids)
+        changes[key[0]].removed.extend(before)
+        changes[key[0]].added.extend(after)
 
-    past_until = read_past_until(connection)
-    for contact_id, change in changes.items():
-        _apply(connection, model, contact_id, change, now, past_until)
+    _apply(connection, model, changes, now, read_past_until(connection))
 
 
 def recompute_contacts(connection: sqlite3.Connection, model: ScoreModel, contact_ids: list[int],
@@ -93,14 +119,10 @@ def _sources_of(connection: sqlite3.Connection, interaction_ids: list[int]) -> d
     return {int(row[0]): str(row[1]) for row in rows if row[0] in ids}
 
 
-def _session_change(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, source: str,
-                    thread_id: str, items: list[CreatedInteraction]) -> tuple[list[Unit], list[Unit]]:
-    """Return the contact's session units of this thread before and after `items` arrived."""
-    new_ids = {item.interaction_id for item in items}
-    times = [item.occurred_at for item in items]
-    messages = read_whole_sessions(connection, model, contact_id, source, thread_id, min(times), max(times))
-
-    before = model.session_units([m for m in messages if m.id not in new_ids])
+def _session_change(model: ScoreModel, messages: list[Interaction], new_ids: set[int]) -> tuple[list[Unit], list[Unit]]:
+    """Return the session units of one contact's thread that `new_ids` removed and added."""
+    old = [m for m in messages if m.id not in new_ids]
+    before = model.session_units(old) if old else []
     after = model.session_units(messages)
     unchanged = set(before) & set(after)
     return [u for u in before if u not in unchanged], [u for u in after if u not in unchanged]
@@ -109,49 +131,133 @@ def _session_change(connection: sqlite3.Connection, model: ScoreModel, contact_i
 def read_whole_sessions(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, source: str,
                         thread_id: str, first: int, last: int) -> list[Interaction]:
     """Read the contact's messages of a thread from `first` to `last`, widened to whole sessions."""
-    window = Window.around(first, last, model.session_gap)
-    while True:
-        rows = connection.execute(_CONTACT_THREAD_MESSAGES,
-                                  (thread_id, window.low, window.high, source, contact_id)).fetchall()
-        messages = [_interaction(row) for row in rows]
-        if not messages:
-            return messages
-        wider = window.widened(min(m.occurred_at for m in messages), max(m.occurred_at for m in messages),
-                               model.session_gap)
-        if wider is None:
-            return messages
-        window = wider
+    key = (contact_id, source, thread_id)
+    return read_sessions(connection, model, {key: (first, last)})[key]
 
 
-def _apply(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, change: _Change,
-           now: int, past_until: int | None) -> None:
-    if not change.added and not change.removed:
+def read_sessions(connection: sqlite3.Connection, model: ScoreModel, spans: dict[ThreadKey, tuple[int, int]],
+                  known: dict[ThreadKey, list[Interaction]] | None = None) -> dict[ThreadKey, list[Interaction]]:
+    """For each (contact, source, thread), read its messages from first to last, widened to whole sessions.
+
+    `known` holds messages of this transaction's batch by key, including every batch
+    message of each key. A window in which the thread has no other interaction is then
+    answered from `known` after an index-only read.
+    """
+    found: dict[ThreadKey, list[Interaction]] = {}
+    pending = {key: Window.around(first, last, model.session_gap) for key, (first, last) in spans.items()}
+    while pending:
+        read = _read_windows(connection, pending, known or {})
+        wider: dict[ThreadKey, Window] = {}
+        for key, window in pending.items():
+            messages = read.get(key, [])
+            widened = None
+            if messages:
+                widened = window.widened(min(m.occurred_at for m in messages),
+                                         max(m.occurred_at for m in messages), model.session_gap)
+            if widened is None:
+                found[key] = messages
+            else:
+                wider[key] = widened
+        pending = wider
+    return found
+
+
+def _read_windows(connection: sqlite3.Connection, windows: dict[ThreadKey, Window],
+                  known: dict[ThreadKey, list[Interaction]]) -> dict[ThreadKey, list[Interaction]]:
+    messages: dict[ThreadKey, list[Interaction]] = {}
+    unknown = windows
+    if known:
+        batch_ids = {m.id for found in known.values() for m in found}
+        in_windows: dict[ThreadKey, list[int]] = defaultdict(list)
+        for key, interaction_id in _window_rows(connection, _WINDOW_IDS, windows, with_contact=False):
+            in_windows[key].append(interaction_id)
+        unknown = {}
+        for key, window in windows.items():
+            # Every batch message of this key is in `known`, so a window holding batch
+            # interactions only holds no other message of the key.
+            if key in known and all(interaction_id in batch_ids for interaction_id in in_windows[key]):
+                messages[key] = [m for m in known[key] if window.low <= m.occurred_at <= window.high]
+            else:
+                unknown[key] = window
+
+    read: dict[ThreadKey, dict[int, Interaction]] = defaultdict(dict)
+    for key, interaction_id, occurred_at, participant_count in _window_rows(connection, _WINDOW_MESSAGES, unknown,
+                                                                            with_contact=True):
+        _, source, thread_id = key
+        read[key][interaction_id] = Interaction(interaction_id, SESSION_TYPE, source, occurred_at, thread_id,
+                                                participant_count)
+    messages.update((key, list(found.values())) for key, found in read.items())
+    return messages
+
+
+def _window_rows(connection: sqlite3.Connection, sql: str, windows: dict[ThreadKey, Window],
+                 with_contact: bool) -> Iterator[tuple[Any, ...]]:
+    """Run `sql` over the windows in chunks; yield its rows with the window number replaced by the key."""
+    keys = list(windows)
+    for start in range(0, len(keys), _WINDOWS_PER_QUERY):
+        chunk = keys[start:start + _WINDOWS_PER_QUERY]
+        parameters: list[object] = []
+        for number, key in enumerate(chunk):
+            contact_id, source, thread_id = key
+            window = windows[key]
+            if with_contact:
+                parameters.extend((number, thread_id, source, contact_id, window.low, window.high))
+            else:
+                parameters.extend((number, thread_id, window.low, window.high))
+        row_sql = "(?, ?, ?, ?, ?, ?)" if with_contact else "(?, ?, ?, ?)"
+        for row in connection.execute(sql.format(values=", ".join([row_sql] * len(chunk))), parameters):
+            yield (chunk[row[0]], *row[1:])
+
+
+def _apply(connection: sqlite3.Connection, model: ScoreModel, changes: dict[int, _Change], now: int,
+           past_until: int | None) -> None:
+    """Apply each contact's added and removed units to its stored keys and future units."""
+    changes = {contact_id: change for contact_id, change in changes.items() if change.added or change.removed}
+    if not changes:
         return
-    stored_future = future_units_of(connection, contact_id, [u.interaction_id for u in change.removed])
-    removed_terms = []
-    for unit in change.removed:
-        stored = stored_future.get(unit.interaction_id)
-        removed_terms.append((unit.value, stored.anchored_at if stored else unit.occurred_at))
-    delete_future_units(connection, contact_id, stored_future)
-
-    added_terms = [(unit.value, min(unit.occurred_at, now)) for unit in change.added]
+    stored_future = future_units_of_contacts(
+        connection, {contact_id: [u.interaction_id for u in change.removed]
+                     for contact_id, change in changes.items() if change.removed})
+    delete_future_units(connection, [(contact_id, interaction_id) for contact_id, units in stored_future.items()
+                                     for interaction_id in units])
     save_future_units(connection, [FutureUnit(contact_id, u.interaction_id, u.occurred_at, now, u.value)
+                                   for contact_id, change in changes.items()
                                    for u in change.added if u.occurred_at > now])
 
-    stored_keys = load_keys(connection, contact_id)
-    key, trusted = model.combine(stored_keys.key, added_terms, removed_terms)
-    past_key = stored_keys.past_key
+    stored_keys = load_keys_of(connection, list(changes))
+    new_keys: dict[int, Keys] = {}
+    untrusted: list[int] = []
+    for contact_id, change in changes.items():
+        keys = _combined_keys(model, stored_keys.get(contact_id, Keys(None, None)), change,
+                              stored_future.get(contact_id, {}), now, past_until)
+        if keys is None:
+            untrusted.append(contact_id)
+        else:
+            new_keys[contact_id] = keys
+    save_keys_of(connection, new_keys)
+    if untrusted:
+        logger.debug("scores of %d contacts cancelled out; recomputing them", len(untrusted))
+        recompute_contacts(connection, model, untrusted, now)
+
+
+def _combined_keys(model: ScoreModel, stored: Keys, change: _Change, stored_future: dict[int, FutureUnit],
+                   now: int, past_until: int | None) -> Keys | None:
+    """Return the keys with `change` applied, or None when cancellation makes them untrustworthy."""
+    removed_terms = []
+    for unit in change.removed:
+        future = stored_future.get(unit.interaction_id)
+        removed_terms.append((unit.value, future.anchored_at if future else unit.occurred_at))
+    added_terms = [(unit.value, min(unit.occurred_at, now)) for unit in change.added]
+    key, trusted = model.combine(stored.key, added_terms, removed_terms)
+
+    past_key = stored.past_key
     if past_until is not None:
         past_added = [(u.value, u.occurred_at) for u in change.added if u.occurred_at <= past_until]
         past_removed = [(u.value, u.occurred_at) for u in change.removed if u.occurred_at <= past_until]
         if past_added or past_removed:
             past_key, past_trusted = model.combine(past_key, past_added, past_removed)
             trusted = trusted and past_trusted
-    if not trusted:
-        logger.debug("score of contact %d cancelled out; recomputing it", contact_id)
-        recompute_contacts(connection, model, [contact_id], now)
-        return
-    save_keys(connection, contact_id, Keys(key, past_key))
+    return Keys(key, past_key) if trusted else None
 
 
 def _interaction(row: sqlite3.Row | tuple[object, ...]) -> Interaction:

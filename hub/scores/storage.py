@@ -14,6 +14,9 @@ from typing import Iterable
 
 from hub.scores.model import ScoreModel, Unit
 
+# Ids bound per IN list, well under SQLite's limit of 32,766 parameters (3.32+).
+_IDS_PER_QUERY = 500
+
 
 @dataclass(frozen=True)
 class FutureUnit:
@@ -51,20 +54,47 @@ def save_keys(connection: sqlite3.Connection, contact_id: int, keys: Keys) -> No
     )
 
 
-def future_units_of(connection: sqlite3.Connection, contact_id: int,
-                    interaction_ids: Iterable[int] | None = None) -> dict[int, FutureUnit]:
-    """Return the contact's future-dated units by interaction id (only `interaction_ids` if given)."""
-    sql = ("SELECT contact_id, interaction_id, occurred_at, anchored_at, value FROM score_future_units"
-           " WHERE contact_id = ?")
-    params: list[object] = [contact_id]
-    if interaction_ids is not None:
-        ids = list(interaction_ids)
-        if not ids:
-            return {}
-        sql += f" AND interaction_id IN ({', '.join('?' * len(ids))})"
-        params.extend(ids)
-    return {int(row[1]): FutureUnit(int(row[0]), int(row[1]), int(row[2]), float(row[3]), float(row[4]))
-            for row in connection.execute(sql, params)}
+def load_keys_of(connection: sqlite3.Connection, contact_ids: list[int]) -> dict[int, Keys]:
+    """Return the stored keys of those of `contact_ids` that have a score."""
+    keys: dict[int, Keys] = {}
+    for start in range(0, len(contact_ids), _IDS_PER_QUERY):
+        chunk = contact_ids[start:start + _IDS_PER_QUERY]
+        rows = connection.execute("SELECT contact_id, score_key, past_key FROM contact_scores"
+                                  f" WHERE contact_id IN ({', '.join('?' * len(chunk))})", chunk)
+        for row in rows:
+            keys[int(row[0])] = Keys(float(row[1]), None if row[2] is None else float(row[2]))
+    return keys
+
+
+def save_keys_of(connection: sqlite3.Connection, keys: dict[int, Keys]) -> None:
+    """Store each contact's keys; a contact whose key is None has no score left and loses its row."""
+    connection.executemany("DELETE FROM contact_scores WHERE contact_id = ?",
+                           [(contact_id,) for contact_id, k in keys.items() if k.key is None])
+    connection.executemany(
+        "INSERT INTO contact_scores (contact_id, score_key, past_key) VALUES (?, ?, ?)"
+        " ON CONFLICT (contact_id) DO UPDATE SET score_key = excluded.score_key, past_key = excluded.past_key",
+        [(contact_id, k.key, k.past_key) for contact_id, k in keys.items() if k.key is not None],
+    )
+
+
+def future_units_of_contacts(connection: sqlite3.Connection,
+                             interaction_ids: dict[int, list[int]]) -> dict[int, dict[int, FutureUnit]]:
+    """Return, per contact, its stored future-dated units among the given interaction ids."""
+    pairs = [(contact_id, interaction_id) for contact_id, ids in interaction_ids.items() for interaction_id in ids]
+    units: dict[int, dict[int, FutureUnit]] = {}
+    for start in range(0, len(pairs), _IDS_PER_QUERY):
+        chunk = pairs[start:start + _IDS_PER_QUERY]
+        rows = connection.execute(
+            f"WITH wanted (contact_id, interaction_id) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))})"
+            " SELECT f.contact_id, f.interaction_id, f.occurred_at, f.anchored_at, f.value"
+            " FROM wanted w CROSS JOIN score_future_units f"
+            " ON f.contact_id = w.contact_id AND f.interaction_id = w.interaction_id",
+            [value for pair in chunk for value in pair],
+        )
+        for row in rows:
+            unit = FutureUnit(int(row[0]), int(row[1]), int(row[2]), float(row[3]), float(row[4]))
+            units.setdefault(unit.contact_id, {})[unit.interaction_id] = unit
+    return units
 
 
 def save_future_units(connection: sqlite3.Connection, units: Iterable[FutureUnit]) -> None:
@@ -75,11 +105,9 @@ def save_future_units(connection: sqlite3.Connection, units: Iterable[FutureUnit
     )
 
 
-def delete_future_units(connection: sqlite3.Connection, contact_id: int, interaction_ids: Iterable[int]) -> None:
-    connection.executemany(
-        "DELETE FROM score_future_units WHERE contact_id = ? AND interaction_id = ?",
-        [(contact_id, interaction_id) for interaction_id in interaction_ids],
-    )
+def delete_future_units(connection: sqlite3.Connection, units: list[tuple[int, int]]) -> None:
+    """Delete the future-dated units given as (contact id, interaction id)."""
+    connection.executemany("DELETE FROM score_future_units WHERE contact_id = ? AND interaction_id = ?", units)
 
 
 def replace_units(connection: sqlite3.Connection, model: ScoreModel, contact_id: int,
