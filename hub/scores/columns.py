@@ -1,11 +1,15 @@
 """Every contact's score sums from the whole interaction tables, computed column-wise.
 
-The full recompute needs every (interaction, contact) pair. Joining interactions, participants
-and handles in SQLite and handing the rows to Python one by one costs about 1 µs per row,
-so each table is read on its own instead: SQLite formats a column as one comma-separated
-text value per chunk of rows (`group_concat`), numpy parses it, and the joins, the sessions
-and the sums are array operations. The reads run on two connections at once, because the
-sqlite3 module releases the GIL while SQLite works.
+The full recompute needs every (interaction, contact) pair. Joining interactions,
+participants and handles in SQLite and handing each row to Python took about 1 µs per row
+on a 2-vCPU machine (bench/scores.py). So each table is read on its own instead. SQLite
+formats a column as one comma-separated text value per chunk of rows (`group_concat`) and
+numpy parses it. The joins, the sessions and the sums are then array operations. The reads
+run on two connections at once, because the sqlite3 module releases the GIL while SQLite
+works.
+
+Memory grows with the database: about 100 bytes per interaction for the arrays (an
+estimate), plus one chunk of text at a time.
 
 The result is the same as ScoreModel.units applied to each contact: the same session gaps,
 the same choice of a session's counted message (same float expressions for its worth) and
@@ -118,10 +122,10 @@ def _read_sources(connection: sqlite3.Connection) -> list[str]:
 class _InteractionChunks:
     """The interactions table in id ranges, each read by whichever connection takes it next.
 
-    Formatting a number costs SQLite more than arithmetic, so each row travels as one
-    number: occurred_at * 2 ** 24 + code with code = (participant_count * sources + source)
-    * types + type. A chunk whose values do not fit is read again in separate columns. A
-    chunk without gaps in its ids does not send them: they are min(id) to max(id).
+    Formatting a number costs SQLite more than arithmetic, so a row travels as its id and
+    one number: occurred_at * 2 ** 24 + code with code = (participant_count * sources +
+    source) * types + type. A chunk whose values do not fit is read again in separate
+    columns. The columns of one SELECT follow the same row order, which SQL leaves open.
     """
 
     def __init__(self, connection: sqlite3.Connection, types: list[str], sources: list[str]) -> None:
@@ -133,12 +137,12 @@ class _InteractionChunks:
         code = f"participant_count * {self._source_count * self._type_count} + {kind}"
         self._parameters = [*sources, *types]
         self._packed_sql = (
-            "SELECT count(*), min(id), max(id), max(participant_count), min(occurred_at), max(occurred_at),"
+            "SELECT max(participant_count), min(occurred_at), max(occurred_at), group_concat(id),"
             f" group_concat(occurred_at * {1 << _CODE_BITS} + {code}) FROM interactions WHERE id > ? AND id <= ?"
         )
-        self._separate_sql = (f"SELECT group_concat(occurred_at), group_concat(participant_count), group_concat({kind})"
-                              " FROM interactions WHERE id > ? AND id <= ?")
-        self._ranges = _id_ranges(connection, "SELECT min(id), max(id) FROM interactions")
+        self._separate_sql = ("SELECT group_concat(id), group_concat(occurred_at), group_concat(participant_count),"
+                              f" group_concat({kind}) FROM interactions WHERE id > ? AND id <= ?")
+        self._ranges = _id_ranges(connection, "SELECT min(id) FROM interactions WHERE id > ?")
         self._next = 0
         self._lock = threading.Lock()
         self._chunks: dict[int, tuple[Ints, Ints, Ints, Ints]] = {}
@@ -162,27 +166,16 @@ class _InteractionChunks:
 
     def _read_chunk(self, connection: sqlite3.Connection, low: int, high: int) -> tuple[Ints, Ints, Ints, Ints]:
         row = connection.execute(self._packed_sql, [*self._parameters, low, high]).fetchone()
-        count, first, last, most_participants, earliest, latest, packed = row
-        if not count:
-            return _parse(None), _parse(None), _parse(None), _parse(None)
-        ids = _chunk_ids(connection, count, first, last, low, high)
+        # Every range starts at an existing id, so the aggregates are not NULL.
+        most_participants, earliest, latest, ids, packed = row
         kind_count = self._source_count * self._type_count
         if ((most_participants + 1) * kind_count <= 1 << _CODE_BITS
                 and max(-earliest, latest) < 1 << (62 - _CODE_BITS)):
             numbers = _parse(packed)
             code = numbers & ((1 << _CODE_BITS) - 1)
-            return ids, numbers >> _CODE_BITS, code // kind_count, code % kind_count
-        times, counts, kinds = connection.execute(self._separate_sql, [*self._parameters, low, high]).fetchone()
-        return ids, _parse(times), _parse(counts), _parse(kinds)
-
-
-def _chunk_ids(connection: sqlite3.Connection, count: int, first: int, last: int, low: int, high: int) -> Ints:
-    """Return the ids of a chunk in rowid order, the order its group_concat values follow."""
-    if last - first + 1 == count:
-        return np.arange(first, last + 1, dtype=np.int64)
-    row = connection.execute("SELECT group_concat(id) FROM interactions WHERE id > ? AND id <= ?",
-                             (low, high)).fetchone()
-    return _parse(row[0])
+            return _parse(ids), numbers >> _CODE_BITS, code // kind_count, code % kind_count
+        ids, times, counts, kinds = connection.execute(self._separate_sql, [*self._parameters, low, high]).fetchone()
+        return _parse(ids), _parse(times), _parse(counts), _parse(kinds)
 
 
 def _read_links(connection: sqlite3.Connection) -> _Links:
@@ -201,8 +194,8 @@ def _read_links(connection: sqlite3.Connection) -> _Links:
                     " WHERE interaction_id > ? AND interaction_id <= ?")
     interaction_ids: list[Ints] = []
     contact_index: list[Ints] = []
-    bounds = "SELECT min(interaction_id), max(interaction_id) FROM interaction_participants"
-    for low, high in _id_ranges(connection, bounds):
+    next_id = "SELECT min(interaction_id) FROM interaction_participants WHERE interaction_id > ?"
+    for low, high in _id_ranges(connection, next_id):
         if high * handle_span < 1 << 62:
             numbers = _parse(connection.execute(packed_sql, (handle_span, low, high)).fetchone()[0])
             participant_interactions, participant_handles = np.divmod(numbers, handle_span)
@@ -370,12 +363,21 @@ def _add_units(model: ScoreModel, now: int, past: int, interactions: _Interactio
     )
 
 
-def _id_ranges(connection: sqlite3.Connection, bounds_sql: str) -> list[tuple[int, int]]:
-    """Return (low, high] id ranges of CHUNK_ROWS ids covering the ids from `bounds_sql`."""
-    low, high = connection.execute(bounds_sql).fetchone()
-    if low is None:
-        return []
-    return [(start, min(start + CHUNK_ROWS, high)) for start in range(low - 1, high, CHUNK_ROWS)]
+def _id_ranges(connection: sqlite3.Connection, next_id_sql: str) -> list[tuple[int, int]]:
+    """Return (low, high] ranges, CHUNK_ROWS ids wide, that cover every id and start at one.
+
+    `next_id_sql` returns the smallest id above its parameter through an index, so empty
+    ranges are skipped at the cost of one seek each: there are never more ranges than ids.
+    """
+    ranges: list[tuple[int, int]] = []
+    after = None
+    while True:
+        row = connection.execute(next_id_sql, (after,) if after is not None else (-(2 ** 63),)).fetchone()
+        if row is None or row[0] is None:
+            return ranges
+        low = int(row[0]) - 1
+        after = low + CHUNK_ROWS
+        ranges.append((low, after))
 
 
 def _parse(text: str | None) -> Ints:

@@ -1,8 +1,8 @@
 """The full recompute from the interactions, and the refresh of the stored keys.
 
 Both run inside one write transaction of the writer thread; the full recompute also reads
-on a second connection. It replaces every stored key, which repairs any drift of the
-incremental updates. The refresh moves the
+on a second connection (hub/scores/columns.py). It replaces every stored key, which
+repairs any drift of the incremental updates. The refresh moves the
 anchors of future-dated units to now and past_until to 30 days ago. It reads only
 `score_future_units` and the interactions dated since the last past_until, so its cost
 does not grow with the number of interactions stored.
@@ -27,11 +27,6 @@ from hub.scores.storage import (PAST_UNTIL_STATE, FutureUnit, load_keys, read_pa
 # counts as drifted (float rounding of many incremental updates stays far below it).
 DRIFT_TOLERANCE = 1e-9
 
-# Page cache of each connection during a full recompute, in KiB (negative: KiB in SQLite's
-# cache_size). The recompute reads the whole interactions and participants tables.
-_RECOMPUTE_CACHE_KIB = 131_072
-
-
 @dataclass(frozen=True)
 class RecomputeReport:
     contacts: int
@@ -47,12 +42,8 @@ def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -
     """
     before = stored_scores(connection, model, now)
     past = now - COMPARISON_SECONDS
-    cache = connection.execute("PRAGMA cache_size").fetchone()[0]
-    connection.execute(f"PRAGMA cache_size = -{_RECOMPUTE_CACHE_KIB}")
-    try:
-        sums = contact_sums(connection, model, now, past, lambda work: _ParallelRead(connection, work).start())
-    finally:
-        connection.execute(f"PRAGMA cache_size = {int(cache)}")
+    # Each table is read once, in index order, so a larger page cache would not help.
+    sums = contact_sums(connection, model, now, past, lambda work: _ParallelRead(connection, work).start())
 
     connection.execute("DELETE FROM score_future_units")
     connection.execute("DELETE FROM contact_scores")
@@ -202,7 +193,6 @@ class _ParallelRead:
             reader = sqlite3.connect(self._path, timeout=30)
             try:
                 reader.execute("PRAGMA query_only = ON")
-                reader.execute(f"PRAGMA cache_size = -{_RECOMPUTE_CACHE_KIB}")
                 self._value = self._work(reader)
             finally:
                 reader.close()
