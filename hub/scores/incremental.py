@@ -234,7 +234,7 @@ def _apply(connection: sqlite3.Connection, model: ScoreModel, changes: dict[int,
             untrusted.append(contact_id)
         else:
             new_keys[contact_id] = keys
-    save_keys_of(connection, new_keys)
+    save_keys_of(connection, new_keys, stored_keys)
     if untrusted:
         logger.debug("scores of %d contacts cancelled out; recomputing them", len(untrusted))
         recompute_contacts(connection, model, untrusted, now)

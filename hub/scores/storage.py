@@ -66,14 +66,22 @@ def load_keys_of(connection: sqlite3.Connection, contact_ids: list[int]) -> dict
     return keys
 
 
-def save_keys_of(connection: sqlite3.Connection, keys: dict[int, Keys]) -> None:
-    """Store each contact's keys; a contact whose key is None has no score left and loses its row."""
+def save_keys_of(connection: sqlite3.Connection, keys: dict[int, Keys], stored: dict[int, Keys]) -> None:
+    """Store each contact's keys; a contact whose key is None has no score left and loses its row.
+
+    `stored` are the keys as read before: a row whose past_key stays the same gets its
+    score_key alone updated, which leaves the past_key index untouched.
+    """
     connection.executemany("DELETE FROM contact_scores WHERE contact_id = ?",
                            [(contact_id,) for contact_id, k in keys.items() if k.key is None])
+    key_only = [(k.key, contact_id) for contact_id, k in keys.items()
+                if k.key is not None and contact_id in stored and stored[contact_id].past_key == k.past_key]
+    connection.executemany("UPDATE contact_scores SET score_key = ? WHERE contact_id = ?", key_only)
     connection.executemany(
         "INSERT INTO contact_scores (contact_id, score_key, past_key) VALUES (?, ?, ?)"
         " ON CONFLICT (contact_id) DO UPDATE SET score_key = excluded.score_key, past_key = excluded.past_key",
-        [(contact_id, k.key, k.past_key) for contact_id, k in keys.items() if k.key is not None],
+        [(contact_id, k.key, k.past_key) for contact_id, k in keys.items()
+         if k.key is not None and not (contact_id in stored and stored[contact_id].past_key == k.past_key)],
     )
 
 
