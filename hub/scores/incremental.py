@@ -139,8 +139,8 @@ def read_sessions(connection: sqlite3.Connection, model: ScoreModel, spans: dict
                   known: dict[ThreadKey, list[Interaction]] | None = None) -> dict[ThreadKey, list[Interaction]]:
     """For each (contact, source, thread), read its messages from first to last, widened to whole sessions.
 
-    `known` holds messages of this transaction's batch by key, including every batch
-    message of each key. A window in which the thread has no other interaction is then
+    `known` contains the messages of this transaction's batch by key, every batch message
+    of each key included. A window in which the thread has no other interaction is then
     answered from `known` after an index-only read.
     """
     found: dict[ThreadKey, list[Interaction]] = {}
@@ -173,8 +173,8 @@ def _read_windows(connection: sqlite3.Connection, windows: dict[ThreadKey, Windo
             in_windows[key].append(interaction_id)
         unknown = {}
         for key, window in windows.items():
-            # Every batch message of this key is in `known`, so a window holding batch
-            # interactions only holds no other message of the key.
+            # Every batch message of this key is in `known`, so a window that contains
+            # batch interactions only contains no other message of the key.
             if key in known and all(interaction_id in batch_ids for interaction_id in in_windows[key]):
                 messages[key] = [m for m in known[key] if window.low <= m.occurred_at <= window.high]
             else:

@@ -39,6 +39,10 @@ def recompute_all(connection: sqlite3.Connection, model: ScoreModel, now: int) -
 
     Call it before any write of the transaction: a second connection reads the committed
     state, which is then the same as this transaction's.
+
+    TODO: on a million interactions this takes about 1.0 s of CPU (docs/benchmarks.md), so
+    it stays under its 1 s target only while the second core is mostly free. About half
+    is SQLite formatting the numbers it sends as text.
     """
     before = stored_scores(connection, model, now)
     past = now - COMPARISON_SECONDS
