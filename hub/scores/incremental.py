@@ -122,10 +122,19 @@ def _sources_of(connection: sqlite3.Connection, interaction_ids: list[int]) -> d
 def _session_change(model: ScoreModel, messages: list[Interaction], new_ids: set[int]) -> tuple[list[Unit], list[Unit]]:
     """Return the session units of one contact's thread that `new_ids` removed and added."""
     old = [m for m in messages if m.id not in new_ids]
-    before = model.session_units(old) if old else []
+    if not old:
+        # Only new messages: nothing to remove, and a lone message is its own session.
+        return [], _lone_session(model, messages[0]) if len(messages) == 1 else model.session_units(messages)
+    before = model.session_units(old)
     after = model.session_units(messages)
     unchanged = set(before) & set(after)
     return [u for u in before if u not in unchanged], [u for u in after if u not in unchanged]
+
+
+def _lone_session(model: ScoreModel, message: Interaction) -> list[Unit]:
+    """Return the unit of a session of one message, as ScoreModel.session_units would."""
+    value = model.value(message.type, message.participant_count)
+    return [Unit(message.id, message.type, message.source, message.occurred_at, value)] if value > 0 else []
 
 
 def read_whole_sessions(connection: sqlite3.Connection, model: ScoreModel, contact_id: int, source: str,

@@ -1,4 +1,4 @@
-"""The column-wise full recompute against the model, on the cases its fast paths skip."""
+"""The column-wise full recompute and the batched hook against the model, on the cases their fast paths skip."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 from hypothesis import given
 
 from hub.scores import columns
+from hub.scores.settings import ScoresSettings, ScoreWeights
 from tests.scores.lab import START, Lab, assert_scores_close, message
 from tests.scores.test_properties import SLOW, histories
 
@@ -117,3 +118,18 @@ def test_recompute_contact_with_two_handles() -> None:
         lab.merge(target, source, START + DAY)
         _recomputed_matches_model(lab, START + DAY)
         assert len(lab.units()[target]) == 2
+
+
+def test_zero_weights_in_hook_and_recompute() -> None:
+    settings = ScoresSettings(weights=ScoreWeights(message=0.0, call=0.0))
+    with Lab(settings) as lab:
+        lab.ingest([message("a", START, ["+15550101"]),
+                    message("b", START + 60, ["+15550101"], thread=None, type_="call"),
+                    message("c", START + 120, ["+15550101"], thread=None, type_="meeting"),
+                    message("d", START + 180, ["+15550102"])], START + DAY)
+        lab.ingest([message("e", START + 240, ["+15550101"]), message("f", START + 9000, ["+15550102"])],
+                   START + DAY)
+
+        assert_scores_close(lab.stored(START + DAY), lab.reference(START + DAY))
+        _recomputed_matches_model(lab, START + DAY)
+        assert lab.contact_of("+15550102") not in lab.stored(START + DAY)
