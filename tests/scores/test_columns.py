@@ -34,7 +34,7 @@ def test_recompute_with_gaps_in_ids() -> None:
         items = [message(f"m{n}", START + n * 600, ["+15550101", "+15550102"][n % 2:n % 2 + 1])
                  for n in range(20)]
         lab.ingest(items, START + DAY)
-        # Ids 5 to 8 form a chunk without rows.
+        # With ids 5 to 8 gone, the range after (0, 4] starts at id 9.
         lab.write(lambda connection: connection.execute(
             "DELETE FROM interactions WHERE id IN (2, 3, 5, 6, 7, 8, 11, 17)"))
         _recomputed_matches_model(lab, START + DAY)
