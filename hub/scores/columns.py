@@ -137,7 +137,7 @@ class _InteractionChunks:
         code = f"participant_count * {self._source_count * self._type_count} + {kind}"
         self._parameters = [*sources, *types]
         self._packed_sql = (
-            "SELECT max(participant_count), min(occurred_at), max(occurred_at), group_concat(id),"
+            "SELECT max(participant_count), group_concat(id),"
             f" group_concat(occurred_at * {1 << _CODE_BITS} + {code}) FROM interactions WHERE id > ? AND id <= ?"
         )
         self._separate_sql = ("SELECT group_concat(id), group_concat(occurred_at), group_concat(participant_count),"
@@ -166,11 +166,11 @@ class _InteractionChunks:
 
     def _read_chunk(self, connection: sqlite3.Connection, low: int, high: int) -> tuple[Ints, Ints, Ints, Ints]:
         row = connection.execute(self._packed_sql, [*self._parameters, low, high]).fetchone()
-        # Every range starts at an existing id, so the aggregates are not NULL.
-        most_participants, earliest, latest, ids, packed = row
+        # Every range starts at an existing id, so the aggregates are not NULL. SQLite turns
+        # an integer product that overflows 64 bits into a REAL, printed with an exponent.
+        most_participants, ids, packed = row
         kind_count = self._source_count * self._type_count
-        if ((most_participants + 1) * kind_count <= 1 << _CODE_BITS
-                and max(-earliest, latest) < 1 << (62 - _CODE_BITS)):
+        if (most_participants + 1) * kind_count <= 1 << _CODE_BITS and "e" not in packed:
             numbers = _parse(packed)
             code = numbers & ((1 << _CODE_BITS) - 1)
             return _parse(ids), numbers >> _CODE_BITS, code // kind_count, code % kind_count
