@@ -15,7 +15,7 @@ from hub.api.params import read_json
 from hub.errors import BadRequest, PayloadTooLarge
 from hub.ingest.item import MAX_BATCH_ITEMS
 from hub.ingest.store import IngestHook, store_items
-from hub.ingest.validate import InvalidItem, ValidItem, validate_item
+from hub.ingest.validate import InvalidItem, ValidItem, validate_batch
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ async def post_interactions(request: web.Request) -> web.Response:
     raw_items = _items_of(body)
 
     owner = request.app[keys.OWNER]
-    checked = [validate_item(index, raw, owner) for index, raw in enumerate(raw_items)]
+    checked = validate_batch(raw_items, owner)
     valid = [c for c in checked if isinstance(c, ValidItem)]
 
     results: list[dict[str, Any]] = [{} for _ in raw_items]

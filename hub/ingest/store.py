@@ -8,7 +8,6 @@ handles are never linked.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Callable
@@ -133,22 +132,16 @@ def _schedule_fts_feed(transaction: Transaction) -> None:
 
 def _insert_interaction(connection: sqlite3.Connection, valid: ValidItem, now: int,
                         batch: _Batch) -> CreatedInteraction | None:
-    item = valid.item
     others = _distinct_others(valid.participants)
-    occurred_at = int(item.occurred_at.timestamp())
-    offset = item.occurred_at.utcoffset()
-    offset_minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    metadata = json.dumps(item.metadata, ensure_ascii=False, separators=(",", ":")) if item.metadata else "{}"
-
     row = connection.execute(
         "INSERT INTO interactions (source, source_id, type, occurred_at, utc_offset_minutes, direction,"
         " duration_seconds, subject, content, thread_id, metadata, participant_count, ingested_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
         (
-            item.source, item.source_id, item.type, occurred_at, offset_minutes, valid.direction,
-            item.duration_seconds, item.subject, item.content, item.thread_id, metadata,
-            len(others), now,
+            valid.source, valid.source_id, valid.type, valid.occurred_at, valid.utc_offset_minutes,
+            valid.direction, valid.duration_seconds, valid.subject, valid.content, valid.thread_id,
+            valid.metadata, len(others), now,
         ),
     ).fetchone()
     if row is None:
@@ -163,8 +156,8 @@ def _insert_interaction(connection: sqlite3.Connection, valid: ValidItem, now: i
             contact_ids.append(handle.contact_id)
 
     for contact_id in contact_ids:
-        batch.count(contact_id, occurred_at)
-    return CreatedInteraction(interaction_id, item.type, occurred_at, item.thread_id, len(others),
+        batch.count(contact_id, valid.occurred_at)
+    return CreatedInteraction(interaction_id, valid.type, valid.occurred_at, valid.thread_id, len(others),
                               tuple(contact_ids))
 
 

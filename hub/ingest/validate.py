@@ -9,13 +9,20 @@ subjects, names and handles are never echoed.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from hub.contacts.handles import InvalidHandle, MissingRegion, normalize_handle
-from hub.ingest.item import InteractionItem
+from hub.ingest.item import (
+    MAX_METADATA_BYTES,
+    InteractionFields,
+    InteractionItem,
+    metadata_size,
+    occurred_at_in_range,
+)
 
 # Fields whose offending value may be shown in an error message.
 _ECHOED_FIELDS = {"source", "type", "occurred_at", "direction", "duration_seconds", "kind", "role"}
@@ -25,6 +32,9 @@ _MAX_ECHO_CHARS = 60
 # results are cached. Invalid handles raise and are not cached.
 _HANDLE_CACHE_SIZE = 65_536
 _normalize_handle = functools.lru_cache(maxsize=_HANDLE_CACHE_SIZE)(normalize_handle)
+
+_ITEM_FIELDS = TypeAdapter(InteractionFields)
+_BATCH_FIELDS = TypeAdapter(list[InteractionFields])
 
 
 def region_hint(error: InvalidHandle) -> str:
@@ -56,10 +66,21 @@ class LinkedParticipant:
 
 @dataclass(frozen=True)
 class ValidItem:
+    """A valid item with its values ready for storage; unset optional fields are None."""
+
     index: int
-    item: InteractionItem
-    participants: list[LinkedParticipant]
+    source: str
+    source_id: str
+    type: str
+    occurred_at: int  # UTC epoch seconds
+    utc_offset_minutes: int
     direction: str | None
+    duration_seconds: int | None
+    subject: str | None
+    content: str | None
+    thread_id: str | None
+    metadata: str  # compact JSON
+    participants: list[LinkedParticipant]
 
 
 @dataclass(frozen=True)
@@ -85,35 +106,102 @@ class OwnerHandles:
         return key in self._handles
 
 
+def validate_batch(raw_items: list[Any], owner: OwnerHandles) -> list[ValidItem | InvalidItem]:
+    """Validate a batch; in the usual all-valid case, pydantic-core checks it in one call."""
+    try:
+        checked = _BATCH_FIELDS.validate_python(raw_items)
+    except ValidationError:
+        return [validate_item(index, raw, owner) for index, raw in enumerate(raw_items)]
+    return [_linked(index, raw, fields, owner) for index, (raw, fields) in enumerate(zip(raw_items, checked))]
+
+
 def validate_item(index: int, raw: Any, owner: OwnerHandles) -> ValidItem | InvalidItem:
     if not isinstance(raw, dict):
         return InvalidItem(index, [FieldError("", f"must be a JSON object, got {_json_type(raw)}")])
     try:
+        fields = _ITEM_FIELDS.validate_python(raw)
+    except ValidationError:
+        return _validate_with_model(index, raw, owner)
+    return _linked(index, raw, fields, owner)
+
+
+def _validate_with_model(index: int, raw: Any, owner: OwnerHandles) -> ValidItem | InvalidItem:
+    """Validate with InteractionItem, whose errors are the ones reported to the client."""
+    try:
         item = InteractionItem.model_validate(raw)
     except ValidationError as exc:
         return InvalidItem(index, [field_error(error) for error in exc.errors()])
+    # InteractionItem decides. It accepts nothing that InteractionFields and the checks in
+    # _passes_python_checks reject; should they ever drift apart, the model still decides.
+    fields = item.model_dump()
+    return _linked(index, raw, fields, owner, checked=True)
+
+
+def _passes_python_checks(fields: dict[str, Any]) -> bool:
+    """Apply the checks that InteractionItem makes with Python validators."""
+    for name in ("source_id", "subject", "content", "thread_id"):
+        value = fields.get(name)
+        if value is not None and "\x00" in value:
+            return False
+    for participant in fields.get("participants", ()):
+        if "\x00" in participant["handle"]:
+            return False
+        name = participant.get("name")
+        if name is not None and "\x00" in name:
+            return False
+    if not occurred_at_in_range(fields["occurred_at"]):
+        return False
+    metadata = fields.get("metadata")
+    return not metadata or metadata_size(metadata) <= MAX_METADATA_BYTES
+
+
+def _linked(index: int, raw: Any, fields: dict[str, Any], owner: OwnerHandles, *,
+            checked: bool = False) -> ValidItem | InvalidItem:
+    """Normalise the participants' handles and return the item ready for storage."""
+    if not checked and not _passes_python_checks(fields):
+        return _validate_with_model(index, raw, owner)
 
     errors: list[FieldError] = []
     linked: list[LinkedParticipant] = []
-    for position, participant in enumerate(item.participants):
+    for position, participant in enumerate(fields.get("participants", ())):
+        kind = participant["kind"]
         try:
-            handle = _normalize_handle(participant.kind, participant.handle, owner.phone_region)
+            handle = _normalize_handle(kind, participant["handle"], owner.phone_region)
         except InvalidHandle as exc:
-            message = f"{exc} (kind {participant.kind}){region_hint(exc)}"
+            message = f"{exc} (kind {kind}){region_hint(exc)}"
             errors.append(FieldError(f"participants[{position}].handle", message))
             continue
+        name = participant.get("name")
         linked.append(
             LinkedParticipant(
-                kind=participant.kind,
+                kind=kind,
                 handle=handle,
-                name=participant.name.strip() or None if participant.name else None,
-                role=participant.role,
-                is_owner=(participant.kind, handle) in owner,
+                name=name.strip() or None if name else None,
+                role=participant.get("role"),
+                is_owner=(kind, handle) in owner,
             )
         )
     if errors:
         return InvalidItem(index, errors)
-    return ValidItem(index, item, linked, item.direction or _infer_direction(linked))
+
+    occurred_at = fields["occurred_at"]
+    offset = occurred_at.utcoffset()
+    metadata = fields.get("metadata")
+    return ValidItem(
+        index=index,
+        source=fields["source"],
+        source_id=fields["source_id"],
+        type=fields["type"],
+        occurred_at=int(occurred_at.timestamp()),
+        utc_offset_minutes=int(offset.total_seconds() // 60) if offset is not None else 0,
+        direction=fields.get("direction") or _infer_direction(linked),
+        duration_seconds=fields.get("duration_seconds"),
+        subject=fields.get("subject"),
+        content=fields.get("content"),
+        thread_id=fields.get("thread_id"),
+        metadata=json.dumps(metadata, ensure_ascii=False, separators=(",", ":")) if metadata else "{}",
+        participants=linked,
+    )
 
 
 def _infer_direction(participants: list[LinkedParticipant]) -> str | None:
