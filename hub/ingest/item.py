@@ -38,10 +38,6 @@ def _reject_nul(value: str | None) -> str | None:
     return value
 
 
-def occurred_at_in_range(value: datetime) -> bool:
-    return EARLIEST_OCCURRED_AT <= value < LATEST_OCCURRED_AT
-
-
 def metadata_size(value: dict[str, Any]) -> int:
     """Return the size of `metadata` in bytes as JSON, the figure MAX_METADATA_BYTES limits."""
     return len(json.dumps(value, ensure_ascii=False).encode())
@@ -82,7 +78,7 @@ class InteractionItem(BaseModel):
     @field_validator("occurred_at")
     @classmethod
     def _within_range(cls, value: datetime) -> datetime:
-        if not occurred_at_in_range(value):
+        if not EARLIEST_OCCURRED_AT <= value < LATEST_OCCURRED_AT:
             raise ValueError("must be between 1900-01-01 and 2099-12-31")
         return value
 

@@ -17,11 +17,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from hub.contacts.handles import InvalidHandle, MissingRegion, normalize_handle
 from hub.ingest.item import (
+    EARLIEST_OCCURRED_AT,
+    LATEST_OCCURRED_AT,
     MAX_METADATA_BYTES,
     InteractionFields,
     InteractionItem,
     metadata_size,
-    occurred_at_in_range,
 )
 
 # Fields whose offending value may be shown in an error message.
@@ -35,6 +36,8 @@ _normalize_handle = functools.lru_cache(maxsize=_HANDLE_CACHE_SIZE)(normalize_ha
 
 _ITEM_FIELDS = TypeAdapter(InteractionFields)
 _BATCH_FIELDS = TypeAdapter(list[InteractionFields])
+_EARLIEST_TIMESTAMP = EARLIEST_OCCURRED_AT.timestamp()
+_LATEST_TIMESTAMP = LATEST_OCCURRED_AT.timestamp()
 
 
 def region_hint(error: InvalidHandle) -> str:
@@ -53,7 +56,7 @@ class FieldError:
         return {"field": self.field, "message": self.message}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LinkedParticipant:
     """A participant whose handle was normalised; `is_owner` marks the owner's own handles."""
 
@@ -64,7 +67,7 @@ class LinkedParticipant:
     is_owner: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ValidItem:
     """A valid item with its values ready for storage; unset optional fields are None."""
 
@@ -137,8 +140,13 @@ def _validate_with_model(index: int, raw: Any, owner: OwnerHandles) -> ValidItem
     return _linked(index, raw, fields, owner, checked=True)
 
 
-def _passes_python_checks(fields: dict[str, Any]) -> bool:
-    """Apply the checks that InteractionItem makes with Python validators."""
+def _passes_python_checks(fields: dict[str, Any], timestamp: float) -> bool:
+    """Apply the checks that InteractionItem makes with Python validators.
+
+    `timestamp` is occurred_at as epoch seconds. Comparing it with the limits as floats
+    decides as comparing the datetimes does: both limits are whole seconds, and a double
+    near 4e9 resolves 0.5 µs, finer than datetime's 1 µs.
+    """
     for name in ("source_id", "subject", "content", "thread_id"):
         value = fields.get(name)
         if value is not None and "\x00" in value:
@@ -149,7 +157,7 @@ def _passes_python_checks(fields: dict[str, Any]) -> bool:
         name = participant.get("name")
         if name is not None and "\x00" in name:
             return False
-    if not occurred_at_in_range(fields["occurred_at"]):
+    if not _EARLIEST_TIMESTAMP <= timestamp < _LATEST_TIMESTAMP:
         return False
     metadata = fields.get("metadata")
     return not metadata or metadata_size(metadata) <= MAX_METADATA_BYTES
@@ -158,7 +166,9 @@ def _passes_python_checks(fields: dict[str, Any]) -> bool:
 def _linked(index: int, raw: Any, fields: dict[str, Any], owner: OwnerHandles, *,
             checked: bool = False) -> ValidItem | InvalidItem:
     """Normalise the participants' handles and return the item ready for storage."""
-    if not checked and not _passes_python_checks(fields):
+    occurred_at = fields["occurred_at"]
+    timestamp = occurred_at.timestamp()
+    if not checked and not _passes_python_checks(fields, timestamp):
         return _validate_with_model(index, raw, owner)
 
     errors: list[FieldError] = []
@@ -184,7 +194,6 @@ def _linked(index: int, raw: Any, fields: dict[str, Any], owner: OwnerHandles, *
     if errors:
         return InvalidItem(index, errors)
 
-    occurred_at = fields["occurred_at"]
     offset = occurred_at.utcoffset()
     metadata = fields.get("metadata")
     return ValidItem(
@@ -192,7 +201,7 @@ def _linked(index: int, raw: Any, fields: dict[str, Any], owner: OwnerHandles, *
         source=fields["source"],
         source_id=fields["source_id"],
         type=fields["type"],
-        occurred_at=int(occurred_at.timestamp()),
+        occurred_at=int(timestamp),
         utc_offset_minutes=int(offset.total_seconds() // 60) if offset is not None else 0,
         direction=fields.get("direction") or _infer_direction(linked),
         duration_seconds=fields.get("duration_seconds"),

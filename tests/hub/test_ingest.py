@@ -172,3 +172,44 @@ async def test_timestamps_keep_offset(hub: Hub) -> None:
 def test_owner_phone_without_region_names_setting() -> None:
     with pytest.raises(MissingRegion, match="set owner.phone_region"):
         OwnerHandles(["phone:030 1234567"], None)
+
+
+async def test_same_key_twice_in_batch(hub: Hub) -> None:
+    body = await hub.push(interaction("d", content="first"), interaction("d", content="second"))
+
+    assert [r["status"] for r in body["results"]] == ["created", "duplicate"]
+    stored = await hub.get(f"/api/v1/interactions/{body['results'][0]['id']}")
+    assert stored["content"] == "first"
+
+
+async def test_bare_handle_takes_first_name(hub: Hub) -> None:
+    def by(name: str | None, source_id: str) -> dict[str, Any]:
+        participant = {"handle": "dana@example.com", "kind": "email", "role": "from"}
+        if name is not None:
+            participant["name"] = name
+        return interaction(source_id, participants=[participant])
+
+    await hub.push(by(None, "1"))
+    bare = (await hub.get("/api/v1/contacts"))["contacts"]
+    await hub.push(by(None, "2"), by("Dana", "3"), by("Other", "4"))
+    named = (await hub.get("/api/v1/contacts"))["contacts"]
+
+    assert [c["name"] for c in bare] == ["dana@example.com"]
+    assert [c["name"] for c in named] == ["Dana"]
+    assert named[0]["interaction_count"] == 4
+
+
+async def test_new_handles_in_batch_get_contacts(hub: Hub) -> None:
+    body = await hub.push(
+        interaction("1", participants=[{"handle": "erin@example.com", "kind": "email"},
+                                       {"handle": "+1 555 0101", "kind": "phone", "name": "Finn"}]),
+        interaction("2", participants=[{"handle": "erin@example.com", "kind": "email", "name": "Erin"},
+                                       {"handle": "+15550101", "kind": "phone"}]),
+    )
+
+    contacts = (await hub.get("/api/v1/contacts"))["contacts"]
+    assert body["counts"]["created"] == 2
+    assert sorted(c["name"] for c in contacts) == ["Erin", "Finn"]
+    assert [c["interaction_count"] for c in contacts] == [2, 2]
+    first = await hub.get(f"/api/v1/interactions/{body['results'][0]['id']}")
+    assert len(first["participants"]) == 2
