@@ -23,6 +23,7 @@ INTERACTION_TYPES: tuple[str, ...] = InteractionType.__args__  # type: ignore[at
 HANDLE_KINDS: tuple[str, ...] = HandleKind.__args__  # type: ignore[attr-defined]
 
 MAX_BATCH_ITEMS = 1000
+MAX_SOURCE_ID_CHARS = 512
 MAX_PARTICIPANTS = 500
 MAX_CONTENT_CHARS = 1_000_000
 MAX_METADATA_BYTES = 16 * 1024
@@ -62,7 +63,7 @@ class InteractionItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: Source
-    source_id: str = Field(min_length=1, max_length=512)
+    source_id: str = Field(min_length=1, max_length=MAX_SOURCE_ID_CHARS)
     type: InteractionType
     occurred_at: AwareDatetime
     direction: Direction | None = None
@@ -117,7 +118,7 @@ class InteractionFields(TypedDict):
     __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
 
     source: Source
-    source_id: Annotated[str, Field(min_length=1, max_length=512)]
+    source_id: Annotated[str, Field(min_length=1, max_length=MAX_SOURCE_ID_CHARS)]
     type: InteractionType
     occurred_at: AwareDatetime
     direction: NotRequired[Direction | None]

@@ -109,13 +109,19 @@ class OwnerHandles:
         return key in self._handles
 
 
-def validate_batch(raw_items: list[Any], owner: OwnerHandles) -> list[ValidItem | InvalidItem]:
-    """Validate a batch; in the usual all-valid case, pydantic-core checks it in one call."""
+def validate_batch(raw_items: list[Any], owner: OwnerHandles,
+                   indexes: list[int] | None = None) -> list[ValidItem | InvalidItem]:
+    """Validate a batch; in the usual all-valid case, pydantic-core checks it in one call.
+
+    `indexes` are the items' positions in the request (default: their positions in `raw_items`).
+    """
+    if indexes is None:
+        indexes = list(range(len(raw_items)))
     try:
         checked = _BATCH_FIELDS.validate_python(raw_items)
     except ValidationError:
-        return [validate_item(index, raw, owner) for index, raw in enumerate(raw_items)]
-    return [_linked(index, raw, fields, owner) for index, (raw, fields) in enumerate(zip(raw_items, checked))]
+        return [validate_item(index, raw, owner) for index, raw in zip(indexes, raw_items)]
+    return [_linked(index, raw, fields, owner) for index, raw, fields in zip(indexes, raw_items, checked)]
 
 
 def validate_item(index: int, raw: Any, owner: OwnerHandles) -> ValidItem | InvalidItem:

@@ -213,3 +213,22 @@ async def test_new_handles_in_batch_get_contacts(hub: Hub) -> None:
     assert [c["interaction_count"] for c in contacts] == [2, 2]
     first = await hub.get(f"/api/v1/interactions/{body['results'][0]['id']}")
     assert len(first["participants"]) == 2
+
+
+async def test_stored_key_is_duplicate_before_validation(hub: Hub) -> None:
+    await hub.push(interaction("k"))
+
+    body = await hub.push(interaction("k", type="letter"), interaction("k2", type="letter"),
+                          interaction("", type="letter"), interaction("k"))
+
+    assert [r["status"] for r in body["results"]] == ["duplicate", "invalid", "invalid", "duplicate"]
+    assert body["counts"] == {"created": 0, "duplicate": 2, "invalid": 2}
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3]
+
+
+async def test_invalid_key_is_invalid_not_duplicate(hub: Hub) -> None:
+    await hub.push(interaction("k"))
+
+    body = await hub.push(interaction("k", source="fax"), interaction("k\x00"))
+
+    assert [r["status"] for r in body["results"]] == ["invalid", "invalid"]
