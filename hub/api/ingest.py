@@ -103,8 +103,9 @@ async def _stored_indexes(reader: ReadPool, raw_items: list[Any]) -> set[int]:
                     [source, *chunk],
                 )
             except (QueryTimeout, StorageUnavailable) as exc:
-                # The writer finds duplicates too; only the shortcut is lost.
-                logger.warning("lookup of stored keys failed (%s); validating every item", type(exc).__name__)
+                # The writer finds duplicates too, so only the shortcut is lost.
+                logger.warning("lookup of stored keys failed with %s, so every item is validated",
+                               type(exc).__name__)
                 return set()
             for row in rows:
                 stored.update(indexes_by_id[row[0]])

@@ -5,8 +5,9 @@ and is reported as `duplicate` (first write wins). Each participant's handle is 
 contact; an unknown handle creates a contact named after the participant. The owner's own
 handles are never linked.
 
-A batch is stored with a fixed number of statements, whatever its size: one lookup of the
-keys already stored, one of the handles already known, then one `executemany` per table.
+A batch is stored with a few statements instead of several per item: a lookup of the keys
+already stored and one of the handles already known (per source and per handle kind), then
+one `executemany` per table.
 The writer thread is the only writer and holds the write lock (`BEGIN IMMEDIATE`) for the
 whole transaction, so nothing changes between the lookups and the inserts. New rows get
 explicit ids counted up from the largest stored id, the ids SQLite would choose itself.
@@ -58,7 +59,7 @@ def store_items(transaction: Transaction, items: list[ValidItem], now: int,
     _schedule_fts_feed(transaction)
 
     stored = _stored_keys(connection, items)
-    new: list[tuple[ValidItem, list[LinkedParticipant]]] = []
+    new: list[ValidItem] = []
     results: list[StoredItem] = []
     next_id = _max_id(connection, "interactions") + 1
     for valid in items:
@@ -68,13 +69,13 @@ def store_items(transaction: Transaction, items: list[ValidItem], now: int,
             continue
         stored.add(key)
         results.append(StoredItem(valid.index, "created", next_id + len(new)))
-        new.append((valid, _distinct_others(valid.participants)))
+        new.append(valid)
     if not new:
         for hook in hooks or ():
             hook(connection, [])
         return results
 
-    handles = _resolve_handles(connection, [others for _, others in new], now)
+    handles = _resolve_handles(connection, [valid.others for valid in new], now)
     created = _insert_interactions(connection, new, next_id, now, handles)
 
     for hook in hooks or ():
@@ -167,14 +168,15 @@ def _marks(count: int) -> str:
     return ",".join("?" * count)
 
 
-def _insert_interactions(connection: sqlite3.Connection, new: list[tuple[ValidItem, list[LinkedParticipant]]],
+def _insert_interactions(connection: sqlite3.Connection, new: list[ValidItem],
                          first_id: int, now: int, handles: dict[tuple[str, str], _Handle]) -> list[CreatedInteraction]:
     """Insert the new interactions with ids from `first_id` on, their participants and contact statistics."""
     rows = []
     participants: list[tuple[int, int, str | None, str | None]] = []
     stats = _ContactStats()
     created: list[CreatedInteraction] = []
-    for interaction_id, (valid, others) in enumerate(new, start=first_id):
+    for interaction_id, valid in enumerate(new, start=first_id):
+        others = valid.others
         rows.append((
             interaction_id, valid.source, valid.source_id, valid.type, valid.occurred_at,
             valid.utc_offset_minutes, valid.direction, valid.duration_seconds, valid.subject,
@@ -205,19 +207,6 @@ def _insert_interactions(connection: sqlite3.Connection, new: list[tuple[ValidIt
     return created
 
 
-def _distinct_others(participants: list[LinkedParticipant]) -> list[LinkedParticipant]:
-    """Participants other than the owner, each handle once (the first role seen wins)."""
-    seen: set[tuple[str, str]] = set()
-    others: list[LinkedParticipant] = []
-    for participant in participants:
-        key = (participant.kind, participant.handle)
-        if participant.is_owner or key in seen:
-            continue
-        seen.add(key)
-        others.append(participant)
-    return others
-
-
 def _resolve_handles(connection: sqlite3.Connection, participant_lists: list[list[LinkedParticipant]],
                      now: int) -> dict[tuple[str, str], _Handle]:
     """Return the handle of every participant, creating unknown handles and their contacts.
@@ -242,8 +231,8 @@ def _resolve_handles(connection: sqlite3.Connection, participant_lists: list[lis
     for offset, key in enumerate(new_keys):
         name = first_names[key]
         contact_id, handle_id = next_contact + offset, next_handle + offset
-        shown = name or key[1]
-        contact_rows.append((contact_id, shown, fold(shown), 0 if name else 1, now))
+        contact_name = name or key[1]
+        contact_rows.append((contact_id, contact_name, fold(contact_name), 0 if name else 1, now))
         handle_rows.append((handle_id, key[0], key[1], contact_id))
         handles[key] = _Handle(handle_id, contact_id, not name)
     connection.executemany(
