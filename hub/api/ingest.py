@@ -15,11 +15,12 @@ import time
 from functools import partial
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from hub import keys
 from hub.api.middleware import TOKEN_NAME, requires
-from hub.api.params import read_json
+from hub.api.params import parse_json, read_body
 from hub.errors import BadRequest, PayloadTooLarge
 from hub.ingest.item import MAX_BATCH_ITEMS, MAX_SOURCE_ID_CHARS, SOURCES
 from hub.ingest.store import IngestHook, store_items
@@ -33,12 +34,16 @@ logger = logging.getLogger(__name__)
 INGEST_HOOKS = web.AppKey("ingest_hooks", list[IngestHook])
 # Bound parameters per lookup of stored keys, below SQLite's default limit of 32,766.
 _LOOKUP_CHUNK = 900
+# Maps ASCII digits to "0" and every other byte to "x", to find runs of digits with `in`.
+_DIGITS_TO_ZEROS = bytes(ord("0") if chr(byte).isdigit() and byte < 128 else ord("x") for byte in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
 
 
 @requires("ingest")
 async def post_interactions(request: web.Request) -> web.Response:
     settings = request.app[keys.SETTINGS]
-    body = await read_json(request, settings.server.max_body_bytes)
+    raw = await read_body(request, settings.server.max_body_bytes)
+    body, exact = _parse_body(raw)
     raw_items = _items_of(body)
 
     owner = request.app[keys.OWNER]
@@ -47,6 +52,8 @@ async def post_interactions(request: web.Request) -> web.Response:
     for index in stored:
         results[index] = {"index": index, "status": "duplicate"}
     indexes = [index for index in range(len(raw_items)) if index not in stored]
+    if indexes and not exact:
+        raw_items = _items_of(parse_json(raw))
     checked = validate_batch([raw_items[index] for index in indexes], owner, indexes)
     valid = [c for c in checked if isinstance(c, ValidItem)]
 
@@ -110,6 +117,24 @@ async def _stored_indexes(reader: ReadPool, raw_items: list[Any]) -> set[int]:
             for row in rows:
                 stored.update(indexes_by_id[row[0]])
     return stored
+
+
+def _parse_body(raw: bytes) -> tuple[Any, bool]:
+    """Parse the body with orjson. Return it and whether its numbers are the ones `json` reads.
+
+    orjson parsed the benchmark's batches in about 2.3 µs an item against 3.0 µs for `json`.
+    But orjson 3.13 reads an integer beyond the 64-bit range as a float, and such a number
+    has at least 19 digits.
+    A body with a run of 19 digits is not exact: its duplicates need only their keys (all
+    strings), and its other items are parsed again with `json`. Whatever orjson rejects
+    (NaN, Infinity, lone surrogates, malformed JSON) goes to `json`, which accepts or
+    reports it exactly as before.
+    """
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return parse_json(raw), True
+    return body, _LONG_DIGIT_RUN not in raw.translate(_DIGITS_TO_ZEROS)
 
 
 def _valid_source_id(source_id: str) -> bool:

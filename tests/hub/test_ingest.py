@@ -1,4 +1,5 @@
 import asyncio
+import json
 import sqlite3
 from typing import Any
 
@@ -232,3 +233,27 @@ async def test_invalid_key_is_invalid_not_duplicate(hub: Hub) -> None:
     body = await hub.push(interaction("k", source="fax"), interaction("k\x00"))
 
     assert [r["status"] for r in body["results"]] == ["invalid", "invalid"]
+
+
+async def test_integers_beyond_64_bits_stay_exact(hub: Hub) -> None:
+    big = 123456789012345678901234567890
+    body = await hub.push(interaction("big", duration_seconds=big), interaction("meta", metadata={"n": big}))
+
+    message = body["results"][0]["errors"][0]["message"]
+    assert f"got {big}" in message
+    assert body["results"][1]["status"] == "created"
+    with sqlite3.connect(hub.settings.database.path) as connection:
+        stored = connection.execute("SELECT metadata FROM interactions WHERE source_id = 'meta'").fetchone()[0]
+    assert stored == f'{{"n":{big}}}'
+
+
+async def test_body_orjson_rejects_still_parsed(hub: Hub) -> None:
+    item = interaction("nan", metadata={"ratio": "NAN_HERE"})
+    raw = json.dumps({"interactions": [item]}).replace('"NAN_HERE"', "NaN")
+
+    response = await hub.client.post("/api/v1/interactions", data=raw, headers={
+        **hub.auth("ingest"), "Content-Type": "application/json"})
+
+    body = await response.json()
+    assert response.status == 200
+    assert body["counts"]["created"] == 1
