@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.ingest                      # 200,000 interactions
     .venv/bin/python -m bench.ingest --stored 1000000     # also: pushing onto a million
+    .venv/bin/python -m bench.ingest --stored 1000000 --repush-stored   # and the million again
 
 Every figure is one line. The hub runs as a real `cardmunk-hub serve` child process on
 127.0.0.1 with 4 concurrent aiohttp clients pushing batches of 500; the request bodies are
@@ -155,27 +156,44 @@ def run_empty(workdir: Path, items: list[dict[str, Any]], bodies: list[bytes]) -
 
 
 def run_stored(workdir: Path, stored: int, bodies: list[bytes], items: list[dict[str, Any]],
-               seed: int) -> None:
-    """Push the same items onto a database that already contains `stored` interactions."""
+               seed: int, repush: bool) -> None:
+    """Push the same items onto a database that already contains `stored` interactions.
+
+    With `repush`, then push the `stored` interactions again, all duplicates.
+    """
     base = workdir / "stored-base.db"
     start = time.perf_counter()
-    raw_sqlite.fill(base, chunked(generate_items(stored, seed + 1, id_prefix="old-"), 5000))
+
+    def stored_items() -> Iterator[dict[str, Any]]:
+        return generate_items(stored, seed + 1, id_prefix="old-")
+
+    raw_sqlite.fill(base, chunked(stored_items(), 5000))
     report("stored.prefill_raw", stored / (time.perf_counter() - start), "interactions/s",
            f"({stored:,} written first)")
     file_bytes(base)
     shutil.copyfile(base, workdir / "stored-raw.db")
     shutil.move(base, workdir / "stored-hub.db")
 
+    old_batches = list(chunked(stored_items(), BATCH_ITEMS)) if repush else []
+    old_bodies = [json.dumps({"interactions": batch}).encode() for batch in old_batches]
+
     with HubSide(workdir, workdir / "stored-hub.db") as hub:
         hub_seconds = hub.push(bodies, "created")
+        hub_dup_seconds = hub.push(old_bodies, "duplicate") if repush else 0.0
     raw = raw_sqlite.RawStore(workdir / "stored-raw.db")
     raw_seconds = timed(lambda: [raw.insert_batch(batch) for batch in chunked(items, BATCH_ITEMS)])
+    raw_dup_seconds = timed(lambda: [raw.insert_duplicates(batch) for batch in old_batches])
     raw.close()
 
     hub_rate, raw_rate = len(items) / hub_seconds, len(items) / raw_seconds
     report("stored.hub", hub_rate, "interactions/s", f"(onto {stored:,}, target >= 10,000)")
     report("stored.raw_sqlite3", raw_rate, "interactions/s")
     report("stored.ratio.hub_to_raw", hub_rate / raw_rate, "x")
+    if repush:
+        hub_dup_rate, raw_dup_rate = stored / hub_dup_seconds, stored / raw_dup_seconds
+        report("stored.duplicates.hub", hub_dup_rate, "items/s", f"({stored:,} pushed again)")
+        report("stored.duplicates.raw_on_conflict_do_nothing", raw_dup_rate, "items/s")
+        report("stored.duplicates.ratio.hub_to_raw", hub_dup_rate / raw_dup_rate, "x")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=200_000, help="interactions pushed (default 200,000)")
     parser.add_argument("--stored", type=int, default=0,
                         help="also push the same interactions onto a database holding this many first")
+    parser.add_argument("--repush-stored", action="store_true",
+                        help="with --stored, also push the stored interactions again (all duplicates)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated data")
     parser.add_argument("--workdir", type=Path, help="keep the databases here (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -194,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         run_empty(workdir, items, bodies)
         if args.stored:
-            run_stored(workdir, args.stored, bodies, items, args.seed)
+            run_stored(workdir, args.stored, bodies, items, args.seed, args.repush_stored)
     return 0
 
 

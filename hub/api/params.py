@@ -17,6 +17,11 @@ _READ_CHUNK = 64 * 1024
 
 async def read_json(request: web.Request, max_bytes: int) -> Any:
     """Return the parsed JSON body; 415 unless JSON, 413 past `max_bytes`, 400 if malformed."""
+    return parse_json(await read_body(request, max_bytes))
+
+
+async def read_body(request: web.Request, max_bytes: int) -> bytes:
+    """Return the body of a JSON request unparsed: 415 unless JSON, 413 past `max_bytes`."""
     if request.content_type != "application/json":
         raise UnsupportedMediaType(
             f"Content-Type must be application/json, got {request.content_type or 'none'}"
@@ -37,7 +42,11 @@ async def read_json(request: web.Request, max_bytes: int) -> Any:
             raise PayloadTooLarge(f"body is larger than {max_bytes} bytes")
         chunks.append(chunk)
 
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def parse_json(raw: bytes) -> Any:
+    """Return the parsed body, or raise BadRequest (400) if it is empty or malformed."""
     if not raw.strip():
         raise BadRequest("body is empty; send a JSON object")
     try:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from typing_extensions import NotRequired, TypedDict
 
 Source = Literal["email", "whatsapp", "signal", "telegram", "phone", "meeting"]
 InteractionType = Literal["message", "email", "call", "video_call", "meeting", "other"]
@@ -22,6 +23,7 @@ INTERACTION_TYPES: tuple[str, ...] = InteractionType.__args__  # type: ignore[at
 HANDLE_KINDS: tuple[str, ...] = HandleKind.__args__  # type: ignore[attr-defined]
 
 MAX_BATCH_ITEMS = 1000
+MAX_SOURCE_ID_CHARS = 512
 MAX_PARTICIPANTS = 500
 MAX_CONTENT_CHARS = 1_000_000
 MAX_METADATA_BYTES = 16 * 1024
@@ -35,6 +37,11 @@ def _reject_nul(value: str | None) -> str | None:
     if value is not None and "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
+
+
+def metadata_size(value: dict[str, Any]) -> int:
+    """Return the size of `metadata` in bytes as JSON, the figure MAX_METADATA_BYTES limits."""
+    return len(json.dumps(value, ensure_ascii=False).encode())
 
 
 class Participant(BaseModel):
@@ -56,7 +63,7 @@ class InteractionItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: Source
-    source_id: str = Field(min_length=1, max_length=512)
+    source_id: str = Field(min_length=1, max_length=MAX_SOURCE_ID_CHARS)
     type: InteractionType
     occurred_at: AwareDatetime
     direction: Direction | None = None
@@ -79,7 +86,7 @@ class InteractionItem(BaseModel):
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
-        size = len(json.dumps(value, ensure_ascii=False).encode())
+        size = metadata_size(value)
         if size > MAX_METADATA_BYTES:
             raise ValueError(f"must be at most {MAX_METADATA_BYTES} bytes as JSON, got {size}")
         return value
@@ -87,3 +94,37 @@ class InteractionItem(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """Return the item in the wire shape, without unset optional fields."""
         return self.model_dump(mode="json", exclude_none=True)
+
+
+# The hub validates pushed items against the TypedDicts below first: pydantic-core checks
+# them without building model instances or calling Python validators, about four times
+# faster than InteractionItem. They carry the same types and constraints as the models
+# above, minus the Python validators (NUL characters, the occurred_at range, the metadata
+# size), which hub/ingest/validate.py checks afterwards. Any item they reject is validated
+# again with InteractionItem, whose errors are the ones reported. Keep both in step:
+# tests/hub/test_ingest_schema.py compares them.
+
+
+class ParticipantFields(TypedDict):
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    handle: Annotated[str, Field(min_length=1, max_length=320)]
+    kind: HandleKind
+    name: NotRequired[Annotated[str | None, Field(max_length=200)]]
+    role: NotRequired[Role | None]
+
+
+class InteractionFields(TypedDict):
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    source: Source
+    source_id: Annotated[str, Field(min_length=1, max_length=MAX_SOURCE_ID_CHARS)]
+    type: InteractionType
+    occurred_at: AwareDatetime
+    direction: NotRequired[Direction | None]
+    duration_seconds: NotRequired[Annotated[int | None, Field(ge=0, le=7 * 24 * 3600)]]
+    subject: NotRequired[Annotated[str | None, Field(max_length=2000)]]
+    content: NotRequired[Annotated[str | None, Field(max_length=MAX_CONTENT_CHARS)]]
+    thread_id: NotRequired[Annotated[str | None, Field(min_length=1, max_length=512)]]
+    participants: NotRequired[Annotated[list[ParticipantFields], Field(max_length=MAX_PARTICIPANTS)]]
+    metadata: NotRequired[dict[str, Any]]

@@ -4,21 +4,27 @@ One interaction is identified by `(source, source_id)`: pushing it again changes
 and is reported as `duplicate` (first write wins). Each participant's handle is linked to a
 contact; an unknown handle creates a contact named after the participant. The owner's own
 handles are never linked.
+
+A batch is stored with a few statements instead of several per item: a lookup of the keys
+already stored and one of the handles already known (per source and per handle kind), then
+one `executemany` per table.
+The writer thread is the only writer and holds the write lock (`BEGIN IMMEDIATE`) for the
+whole transaction, so nothing changes between the lookups and the inserts. New rows get
+explicit ids counted up from the largest stored id, the ids SQLite would choose itself.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 from hub.ingest.validate import LinkedParticipant, ValidItem
 from hub.storage.writer import Transaction
 from hub.text import fold
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StoredItem:
     index: int
     status: str  # "created" or "duplicate"
@@ -42,6 +48,8 @@ class CreatedInteraction:
 IngestHook = Callable[[sqlite3.Connection, list[CreatedInteraction]], None]
 
 _FTS_FEED = "fts-feed"
+# Bound parameters per lookup statement, below SQLite's default limit of 32,766 (999 before 3.32).
+_MAX_PARAMETERS = 900
 
 
 def store_items(transaction: Transaction, items: list[ValidItem], now: int,
@@ -50,17 +58,25 @@ def store_items(transaction: Transaction, items: list[ValidItem], now: int,
     connection = transaction.connection
     _schedule_fts_feed(transaction)
 
-    batch = _Batch()
+    stored = _stored_keys(connection, items)
+    new: list[ValidItem] = []
     results: list[StoredItem] = []
-    created: list[CreatedInteraction] = []
+    next_id = _max_id(connection, "interactions") + 1
     for valid in items:
-        new = _insert_interaction(connection, valid, now, batch)
-        if new is None:
+        key = (valid.source, valid.source_id)
+        if key in stored:
             results.append(StoredItem(valid.index, "duplicate", None))
             continue
-        results.append(StoredItem(valid.index, "created", new.interaction_id))
-        created.append(new)
-    batch.flush(connection)
+        stored.add(key)
+        results.append(StoredItem(valid.index, "created", next_id + len(new)))
+        new.append(valid)
+    if not new:
+        for hook in hooks or ():
+            hook(connection, [])
+        return results
+
+    handles = _resolve_handles(connection, [valid.others for valid in new], now)
+    created = _insert_interactions(connection, new, next_id, now, handles)
 
     for hook in hooks or ():
         hook(connection, created)
@@ -71,21 +87,18 @@ def store_items(transaction: Transaction, items: list[ValidItem], now: int,
 class _Handle:
     handle_id: int
     contact_id: int
-    # The contact's name_is_handle as last read or written in this batch: a name update
-    # is issued only while it is set, instead of once per participant.
+    # The contact's name_is_handle as read from the database or set on creation.
     name_is_handle: bool
 
 
-class _Batch:
-    """Rows gathered over one store_items call and written with executemany at its end.
+class _ContactStats:
+    """Contact statistics summed per contact, written with one UPDATE per contact.
 
-    Contact statistics are summed per contact first: one UPDATE per contact per batch
-    instead of one per interaction gives the same counts, minima and maxima.
+    One UPDATE per contact per batch instead of one per interaction gives the same counts,
+    minima and maxima.
     """
 
     def __init__(self) -> None:
-        self.handles: dict[tuple[str, str], _Handle] = {}
-        self.participants: list[tuple[int, int, str | None, str | None]] = []
         # contact id -> [interaction count, first occurred_at, last occurred_at]
         self.stats: dict[int, list[int]] = {}
 
@@ -98,11 +111,7 @@ class _Batch:
         entry[1] = min(entry[1], occurred_at)
         entry[2] = max(entry[2], occurred_at)
 
-    def flush(self, connection: sqlite3.Connection) -> None:
-        connection.executemany(
-            "INSERT INTO interaction_participants (interaction_id, handle_id, role, name) VALUES (?, ?, ?, ?)",
-            self.participants,
-        )
+    def write(self, connection: sqlite3.Connection) -> None:
         connection.executemany(
             "UPDATE contacts SET interaction_count = interaction_count + :n,"
             " first_interaction_at = min(coalesce(first_interaction_at, :first), :first),"
@@ -110,8 +119,6 @@ class _Batch:
             [{"n": n, "first": first, "last": last, "id": contact_id}
              for contact_id, (n, first, last) in self.stats.items()],
         )
-        self.participants.clear()
-        self.stats.clear()
 
 
 def _schedule_fts_feed(transaction: Transaction) -> None:
@@ -131,88 +138,142 @@ def _schedule_fts_feed(transaction: Transaction) -> None:
     transaction.before_commit(_FTS_FEED, feed)
 
 
-def _insert_interaction(connection: sqlite3.Connection, valid: ValidItem, now: int,
-                        batch: _Batch) -> CreatedInteraction | None:
-    item = valid.item
-    others = _distinct_others(valid.participants)
-    occurred_at = int(item.occurred_at.timestamp())
-    offset = item.occurred_at.utcoffset()
-    offset_minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    metadata = json.dumps(item.metadata, ensure_ascii=False, separators=(",", ":")) if item.metadata else "{}"
+def _max_id(connection: sqlite3.Connection, table: str) -> int:
+    return int(connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
 
-    row = connection.execute(
-        "INSERT INTO interactions (source, source_id, type, occurred_at, utc_offset_minutes, direction,"
+
+def _chunks(values: list[Any], size: int = _MAX_PARAMETERS) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _stored_keys(connection: sqlite3.Connection, items: list[ValidItem]) -> set[tuple[str, str]]:
+    """Return the `(source, source_id)` keys of `items` that are already stored."""
+    by_source: dict[str, list[str]] = {}
+    for valid in items:
+        by_source.setdefault(valid.source, []).append(valid.source_id)
+
+    stored: set[tuple[str, str]] = set()
+    for source, source_ids in by_source.items():
+        for chunk in _chunks(source_ids):
+            rows = connection.execute(
+                f"SELECT source_id FROM interactions WHERE source = ? AND source_id IN ({_marks(len(chunk))})",
+                [source, *chunk],
+            )
+            stored.update((source, row[0]) for row in rows)
+    return stored
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def _insert_interactions(connection: sqlite3.Connection, new: list[ValidItem],
+                         first_id: int, now: int, handles: dict[tuple[str, str], _Handle]) -> list[CreatedInteraction]:
+    """Insert the new interactions with ids from `first_id` on, their participants and contact statistics."""
+    rows = []
+    participants: list[tuple[int, int, str | None, str | None]] = []
+    stats = _ContactStats()
+    created: list[CreatedInteraction] = []
+    for interaction_id, valid in enumerate(new, start=first_id):
+        others = valid.others
+        rows.append((
+            interaction_id, valid.source, valid.source_id, valid.type, valid.occurred_at,
+            valid.utc_offset_minutes, valid.direction, valid.duration_seconds, valid.subject,
+            valid.content, valid.thread_id, valid.metadata, len(others), now,
+        ))
+        contact_ids: list[int] = []
+        for participant in others:
+            handle = handles[(participant.kind, participant.handle)]
+            participants.append((interaction_id, handle.handle_id, participant.role, participant.name))
+            if handle.contact_id not in contact_ids:
+                contact_ids.append(handle.contact_id)
+        for contact_id in contact_ids:
+            stats.count(contact_id, valid.occurred_at)
+        created.append(CreatedInteraction(interaction_id, valid.type, valid.occurred_at, valid.thread_id,
+                                          len(others), tuple(contact_ids)))
+
+    connection.executemany(
+        "INSERT INTO interactions (id, source, source_id, type, occurred_at, utc_offset_minutes, direction,"
         " duration_seconds, subject, content, thread_id, metadata, participant_count, ingested_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
-        (
-            item.source, item.source_id, item.type, occurred_at, offset_minutes, valid.direction,
-            item.duration_seconds, item.subject, item.content, item.thread_id, metadata,
-            len(others), now,
-        ),
-    ).fetchone()
-    if row is None:
-        return None
-    interaction_id = int(row[0])
-
-    contact_ids: list[int] = []
-    for participant in others:
-        handle = _resolve_handle(connection, participant, now, batch.handles)
-        batch.participants.append((interaction_id, handle.handle_id, participant.role, participant.name))
-        if handle.contact_id not in contact_ids:
-            contact_ids.append(handle.contact_id)
-
-    for contact_id in contact_ids:
-        batch.count(contact_id, occurred_at)
-    return CreatedInteraction(interaction_id, item.type, occurred_at, item.thread_id, len(others),
-                              tuple(contact_ids))
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    connection.executemany(
+        "INSERT INTO interaction_participants (interaction_id, handle_id, role, name) VALUES (?, ?, ?, ?)",
+        participants,
+    )
+    stats.write(connection)
+    return created
 
 
-def _distinct_others(participants: list[LinkedParticipant]) -> list[LinkedParticipant]:
-    """Participants other than the owner, each handle once (the first role seen wins)."""
-    seen: set[tuple[str, str]] = set()
-    others: list[LinkedParticipant] = []
-    for participant in participants:
-        key = (participant.kind, participant.handle)
-        if participant.is_owner or key in seen:
-            continue
-        seen.add(key)
-        others.append(participant)
-    return others
+def _resolve_handles(connection: sqlite3.Connection, participant_lists: list[list[LinkedParticipant]],
+                     now: int) -> dict[tuple[str, str], _Handle]:
+    """Return the handle of every participant, creating unknown handles and their contacts.
+
+    A contact first seen under a bare handle takes the first real name that arrives, in the
+    order of the batch; a new contact is inserted with that name straight away.
+    """
+    first_names: dict[tuple[str, str], str | None] = {}
+    for others in participant_lists:
+        for participant in others:
+            key = (participant.kind, participant.handle)
+            if first_names.get(key, None) is None:
+                first_names[key] = participant.name
+
+    handles = _known_handles(connection, list(first_names))
+
+    new_keys = [key for key in first_names if key not in handles]
+    contact_rows = []
+    handle_rows = []
+    next_contact = _max_id(connection, "contacts") + 1
+    next_handle = _max_id(connection, "handles") + 1
+    for offset, key in enumerate(new_keys):
+        name = first_names[key]
+        contact_id, handle_id = next_contact + offset, next_handle + offset
+        contact_name = name or key[1]
+        contact_rows.append((contact_id, contact_name, fold(contact_name), 0 if name else 1, now))
+        handle_rows.append((handle_id, key[0], key[1], contact_id))
+        handles[key] = _Handle(handle_id, contact_id, not name)
+    connection.executemany(
+        "INSERT INTO contacts (id, name, search_name, name_is_handle, created_at) VALUES (?, ?, ?, ?, ?)",
+        contact_rows,
+    )
+    connection.executemany("INSERT INTO handles (id, kind, value, contact_id) VALUES (?, ?, ?, ?)", handle_rows)
+
+    _name_contacts(connection, participant_lists, handles)
+    return handles
 
 
-def _resolve_handle(connection: sqlite3.Connection, participant: LinkedParticipant, now: int,
-                    cache: dict[tuple[str, str], _Handle]) -> _Handle:
-    """Return the participant's handle, creating the handle and its contact when unknown."""
-    key = (participant.kind, participant.handle)
-    handle = cache.get(key)
-    if handle is None:
-        row = connection.execute(
-            "SELECT h.id, h.contact_id, c.name_is_handle FROM handles h JOIN contacts c ON c.id = h.contact_id"
-            " WHERE h.kind = ? AND h.value = ?", key
-        ).fetchone()
-        if row is None:
-            name = participant.name or participant.handle
-            contact_id = int(connection.execute(
-                "INSERT INTO contacts (name, search_name, name_is_handle, created_at) VALUES (?, ?, ?, ?)"
-                " RETURNING id",
-                (name, fold(name), 0 if participant.name else 1, now),
-            ).fetchone()[0])
-            handle_id = int(connection.execute(
-                "INSERT INTO handles (kind, value, contact_id) VALUES (?, ?, ?) RETURNING id",
-                (participant.kind, participant.handle, contact_id),
-            ).fetchone()[0])
-            handle = _Handle(handle_id, contact_id, not participant.name)
-        else:
-            handle = _Handle(int(row[0]), int(row[1]), bool(row[2]))
-        cache[key] = handle
+def _known_handles(connection: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], _Handle]:
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, []).append(value)
 
-    if participant.name and handle.name_is_handle:
-        # A contact first seen under a bare handle takes the first real name that arrives.
-        connection.execute(
-            "UPDATE contacts SET name = ?, search_name = ?, name_is_handle = 0"
-            " WHERE id = ? AND name_is_handle = 1",
-            (participant.name, fold(participant.name), handle.contact_id),
-        )
-        handle.name_is_handle = False
-    return handle
+    handles: dict[tuple[str, str], _Handle] = {}
+    for kind, values in by_kind.items():
+        for chunk in _chunks(values):
+            rows = connection.execute(
+                "SELECT h.value, h.id, h.contact_id, c.name_is_handle FROM handles h"
+                " JOIN contacts c ON c.id = h.contact_id"
+                f" WHERE h.kind = ? AND h.value IN ({_marks(len(chunk))})",
+                [kind, *chunk],
+            )
+            for value, handle_id, contact_id, name_is_handle in rows:
+                handles[(kind, value)] = _Handle(int(handle_id), int(contact_id), bool(name_is_handle))
+    return handles
+
+
+def _name_contacts(connection: sqlite3.Connection, participant_lists: list[list[LinkedParticipant]],
+                   handles: dict[tuple[str, str], _Handle]) -> None:
+    """Give stored contacts still named by a bare handle the first real name in the batch."""
+    names: dict[int, str] = {}
+    for others in participant_lists:
+        for participant in others:
+            handle = handles[(participant.kind, participant.handle)]
+            if participant.name and handle.name_is_handle and handle.contact_id not in names:
+                names[handle.contact_id] = participant.name
+    connection.executemany(
+        "UPDATE contacts SET name = ?, search_name = ?, name_is_handle = 0 WHERE id = ? AND name_is_handle = 1",
+        [(name, fold(name), contact_id) for contact_id, name in names.items()],
+    )

@@ -1,4 +1,5 @@
 import asyncio
+import json
 import sqlite3
 from typing import Any
 
@@ -172,3 +173,87 @@ async def test_timestamps_keep_offset(hub: Hub) -> None:
 def test_owner_phone_without_region_names_setting() -> None:
     with pytest.raises(MissingRegion, match="set owner.phone_region"):
         OwnerHandles(["phone:030 1234567"], None)
+
+
+async def test_same_key_twice_in_batch(hub: Hub) -> None:
+    body = await hub.push(interaction("d", content="first"), interaction("d", content="second"))
+
+    assert [r["status"] for r in body["results"]] == ["created", "duplicate"]
+    stored = await hub.get(f"/api/v1/interactions/{body['results'][0]['id']}")
+    assert stored["content"] == "first"
+
+
+async def test_bare_handle_takes_first_name(hub: Hub) -> None:
+    def by(name: str | None, source_id: str) -> dict[str, Any]:
+        participant = {"handle": "dana@example.com", "kind": "email", "role": "from"}
+        if name is not None:
+            participant["name"] = name
+        return interaction(source_id, participants=[participant])
+
+    await hub.push(by(None, "1"))
+    bare = (await hub.get("/api/v1/contacts"))["contacts"]
+    await hub.push(by(None, "2"), by("Dana", "3"), by("Other", "4"))
+    named = (await hub.get("/api/v1/contacts"))["contacts"]
+
+    assert [c["name"] for c in bare] == ["dana@example.com"]
+    assert [c["name"] for c in named] == ["Dana"]
+    assert named[0]["interaction_count"] == 4
+
+
+async def test_new_handles_in_batch_get_contacts(hub: Hub) -> None:
+    body = await hub.push(
+        interaction("1", participants=[{"handle": "erin@example.com", "kind": "email"},
+                                       {"handle": "+1 555 0101", "kind": "phone", "name": "Finn"}]),
+        interaction("2", participants=[{"handle": "erin@example.com", "kind": "email", "name": "Erin"},
+                                       {"handle": "+15550101", "kind": "phone"}]),
+    )
+
+    contacts = (await hub.get("/api/v1/contacts"))["contacts"]
+    assert body["counts"]["created"] == 2
+    assert sorted(c["name"] for c in contacts) == ["Erin", "Finn"]
+    assert [c["interaction_count"] for c in contacts] == [2, 2]
+    first = await hub.get(f"/api/v1/interactions/{body['results'][0]['id']}")
+    assert len(first["participants"]) == 2
+
+
+async def test_stored_key_is_duplicate_before_validation(hub: Hub) -> None:
+    await hub.push(interaction("k"))
+
+    body = await hub.push(interaction("k", type="letter"), interaction("k2", type="letter"),
+                          interaction("", type="letter"), interaction("k"))
+
+    assert [r["status"] for r in body["results"]] == ["duplicate", "invalid", "invalid", "duplicate"]
+    assert body["counts"] == {"created": 0, "duplicate": 2, "invalid": 2}
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3]
+
+
+async def test_invalid_key_is_invalid_not_duplicate(hub: Hub) -> None:
+    await hub.push(interaction("k"))
+
+    body = await hub.push(interaction("k", source="fax"), interaction("k\x00"))
+
+    assert [r["status"] for r in body["results"]] == ["invalid", "invalid"]
+
+
+async def test_integers_beyond_64_bits_stay_exact(hub: Hub) -> None:
+    big = 123456789012345678901234567890
+    body = await hub.push(interaction("big", duration_seconds=big), interaction("meta", metadata={"n": big}))
+
+    message = body["results"][0]["errors"][0]["message"]
+    assert f"got {big}" in message
+    assert body["results"][1]["status"] == "created"
+    with sqlite3.connect(hub.settings.database.path) as connection:
+        stored = connection.execute("SELECT metadata FROM interactions WHERE source_id = 'meta'").fetchone()[0]
+    assert stored == f'{{"n":{big}}}'
+
+
+async def test_body_orjson_rejects_still_parsed(hub: Hub) -> None:
+    item = interaction("nan", metadata={"ratio": "NAN_HERE"})
+    raw = json.dumps({"interactions": [item]}).replace('"NAN_HERE"', "NaN")
+
+    response = await hub.client.post("/api/v1/interactions", data=raw, headers={
+        **hub.auth("ingest"), "Content-Type": "application/json"})
+
+    body = await response.json()
+    assert response.status == 200
+    assert body["counts"]["created"] == 1
