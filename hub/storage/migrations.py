@@ -142,6 +142,32 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 4: search keys ordered by time as the FTS5 rowids (hub/search/keys.py); rebuilds the index.
+    """
+    -- occurred_at * 2**24 + slot, unique. The writer sets it in the transaction that stores
+    -- the row (hub/ingest/store.py); NULL is never committed, but SQLite cannot add a NOT
+    -- NULL column without rebuilding the table. Here the slots number the interactions of
+    -- each second in id order.
+    ALTER TABLE interactions ADD COLUMN search_key INTEGER;
+    UPDATE interactions SET search_key = numbered.search_key
+        FROM (SELECT id, occurred_at * 16777216
+                         + row_number() OVER (PARTITION BY occurred_at ORDER BY id) - 1 AS search_key
+              FROM interactions) AS numbered
+        WHERE numbered.id = interactions.id;
+    CREATE UNIQUE INDEX interactions_search_key ON interactions (search_key);
+
+    DROP TABLE interactions_fts;
+    -- prefix = '2 3': prefix queries of two and three letters read one term of a prefix
+    -- index instead of merging the doclists of every word that starts with those letters.
+    CREATE VIRTUAL TABLE interactions_fts USING fts5 (
+        subject, content,
+        content = 'interactions', content_rowid = 'search_key',
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    INSERT INTO interactions_fts (interactions_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
+    INSERT INTO interactions_fts (interactions_fts) VALUES ('rebuild');
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
