@@ -110,12 +110,11 @@ def _newest_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
     snippet() in the same SELECT as the ORDER BY would run for every match before the sort:
     for a word in most interactions that was over half of the query's time.
     """
-    source, where, params = _matches(plan, match)
+    source, where, params, key = _matches(plan, match)
     if plan.after is not None:
-        where.append("interactions_fts.rowid < ?")
+        where.append(f"{key} < ?")
         params.append(plan.after[0])
-    page = f"SELECT interactions_fts.rowid AS key {source} WHERE {' AND '.join(where)}" \
-           " ORDER BY interactions_fts.rowid DESC LIMIT ?"
+    page = f"SELECT {key} AS key {source} WHERE {' AND '.join(where)} ORDER BY {key} DESC LIMIT ?"
     params.append(plan.limit + 1)
     return _with_snippets(page, params, match, "ORDER BY i.search_key DESC")
 
@@ -123,51 +122,70 @@ def _newest_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
 def _ranked_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
     """Rank by bm25 the RANKED_CANDIDATES newest matches that pass the filters.
 
-    The lower rowid bound comes from a scan in rowid order, which FTS5 runs without
-    computing bm25 for the rows it skips; the bound goes to FTS5 as a rowid range. A walk
-    of the contact's interactions has at most RANKED_CANDIDATES rows: all of them are ranked.
+    Without filters, the lower rowid bound comes from a scan in rowid order, which FTS5
+    runs without computing bm25 for the rows it skips; the bound goes to FTS5 as a rowid
+    range. With filters, the candidates are collected first and ranked in one FTS5 scan
+    over their rowid range.
     """
-    source, where, params = _matches(plan, match)
-    if not walks_contact(plan):
+    source, where, params, key = _matches(plan, match)
+    if source != "FROM interactions_fts":
+        # Filters: collect the candidates once, so the ranking scan need not test the
+        # filters again on every match in their range.
+        candidates = (
+            f"SELECT {key} AS key {source} WHERE {' AND '.join(where)}"
+            f" ORDER BY {key} DESC LIMIT {RANKED_CANDIDATES}"
+        )
+        prefix = f"WITH candidates AS MATERIALIZED ({candidates}) "
+        source = "FROM interactions_fts"
+        where = [
+            "interactions_fts MATCH ?",
+            "interactions_fts.rowid >= (SELECT min(key) FROM candidates)",
+            "interactions_fts.rowid <= (SELECT max(key) FROM candidates)",
+            "+interactions_fts.rowid IN (SELECT key FROM candidates)",
+        ]
+        params.append(match)
+    else:
+        prefix = ""
         bound = (
-            f"coalesce((SELECT interactions_fts.rowid {source} WHERE {' AND '.join(where)}"
-            f" ORDER BY interactions_fts.rowid DESC LIMIT 1 OFFSET {RANKED_CANDIDATES - 1}), -9223372036854775808)"
+            f"coalesce((SELECT {key} {source} WHERE {' AND '.join(where)}"
+            f" ORDER BY {key} DESC LIMIT 1 OFFSET {RANKED_CANDIDATES - 1}), -9223372036854775808)"
         )
         params = params + params  # the bound's subquery repeats the match and the filters
         where = [*where, f"interactions_fts.rowid >= {bound}"]
     if plan.after is not None:
         where.append("(interactions_fts.rank > ? OR (interactions_fts.rank = ? AND i.id > ?))")
         params.extend([plan.after[0], plan.after[0], plan.after[1]])
-    if "JOIN interactions i" not in source:
+    if "interactions i " not in source:  # the ranking's tie-break needs i.id
         source += " JOIN interactions i ON i.search_key = interactions_fts.rowid"
 
     # The FTS5 `rank` column is bm25 with the weights set in the schema migration.
-    page = f"SELECT interactions_fts.rowid AS key {source} WHERE {' AND '.join(where)}" \
+    page = f"{prefix}SELECT interactions_fts.rowid AS key {source} WHERE {' AND '.join(where)}" \
            " ORDER BY interactions_fts.rank, i.id LIMIT ?"
     params.append(plan.limit + 1)
     return _with_snippets(page, params, match, "ORDER BY relevance, i.id")
 
 
-def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any]]:
-    """Return the FROM clause, conditions and parameters of the matches that pass the filters."""
+def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any], str]:
+    """Return the FROM clause, conditions, parameters and key column of the filtered matches."""
     where: list[str] = []
     params: list[Any] = []
     if walks_contact(plan):
-        # The contact's interactions drive the join (CROSS JOIN fixes the order), and each is
-        # looked up in FTS5 by rowid.
-        source = (
-            "FROM interactions i CROSS JOIN interactions_fts ON interactions_fts.rowid = i.search_key"
-        )
+        # The contact's interactions drive the query; each is looked up in FTS5 by rowid,
+        # without bm25 (it would count each term's matches again at every lookup).
+        source = "FROM interactions i"
         where.append(
             "i.id IN (SELECT p.interaction_id FROM interaction_participants p JOIN handles h"
             " ON h.id = p.handle_id WHERE h.contact_id = ?)"
         )
         params.append(plan.contact_id)
-        where.append("interactions_fts MATCH ?")
+        where.append(
+            "EXISTS (SELECT 1 FROM interactions_fts WHERE interactions_fts MATCH ?"
+            " AND interactions_fts.rowid = i.search_key)"
+        )
         params.append(match)
-        _add_filters(plan, where, params, "interactions_fts.rowid")
+        _add_filters(plan, where, params, "i.search_key")
         _add_contact_filters(plan, where, params, include_contact=False)
-        return source, where, params
+        return source, where, params, "i.search_key"
 
     where.append("interactions_fts MATCH ?")
     params.append(match)
@@ -177,19 +195,22 @@ def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any]]:
     query = plan.query
     if query.sources or query.types or plan.with_contact_ids or plan.contact_id is not None:
         source += " JOIN interactions i ON i.search_key = interactions_fts.rowid"
-    return source, where, params
+    return source, where, params, "interactions_fts.rowid"
 
 
 def _with_snippets(page: str, params: list[Any], match: str, order: str) -> tuple[str, list[Any]]:
     """Wrap a query of the page's keys: fetch those rows with relevance and snippets.
 
-    CROSS JOIN makes the page drive the join, so FTS5 is asked for those rowids only.
+    One FTS5 scan over the rowid range of the page computes them: bm25 counts the matches
+    of each term once per scan, so one lookup per row would count them once per row. The
+    unary + keeps the IN list from becoming a lookup per key.
     """
     sql = (
-        f"WITH page AS ({page}) SELECT {INTERACTION_COLUMNS}, interactions_fts.rank AS relevance,"
-        f" {_SNIPPET} AS snippet FROM page CROSS JOIN interactions_fts ON interactions_fts.rowid = page.key"
-        " JOIN interactions i ON i.search_key = page.key"
-        f" WHERE interactions_fts MATCH ? {order}"
+        f"WITH page AS MATERIALIZED ({page}) SELECT {INTERACTION_COLUMNS}, interactions_fts.rank AS relevance,"
+        f" {_SNIPPET} AS snippet FROM interactions_fts JOIN interactions i ON i.search_key = interactions_fts.rowid"
+        " WHERE interactions_fts MATCH ? AND interactions_fts.rowid >= (SELECT min(key) FROM page)"
+        " AND interactions_fts.rowid <= (SELECT max(key) FROM page)"
+        f" AND +interactions_fts.rowid IN (SELECT key FROM page) {order}"
     )
     return sql, [*params, match]
 
@@ -216,9 +237,10 @@ def _add_contact_filters(plan: SearchPlan, where: list[str], params: list[Any], 
     if plan.contact_id is not None and include_contact:
         contact_sets.append([plan.contact_id])
     for contact_ids in contact_sets:
+        # The handle ids are a constant list, evaluated once: each row costs one index seek.
         where.append(
-            "EXISTS (SELECT 1 FROM interaction_participants p JOIN handles h ON h.id = p.handle_id"
-            f" WHERE p.interaction_id = i.id AND h.contact_id IN ({', '.join('?' * len(contact_ids))}))"
+            "EXISTS (SELECT 1 FROM interaction_participants p WHERE p.interaction_id = i.id AND p.handle_id IN"
+            f" (SELECT h.id FROM handles h WHERE h.contact_id IN ({', '.join('?' * len(contact_ids))})))"
         )
         params.extend(contact_ids)
 
