@@ -116,7 +116,7 @@ def _newest_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
         params.append(plan.after[0])
     page = f"SELECT {key} AS key {source} WHERE {' AND '.join(where)} ORDER BY {key} DESC LIMIT ?"
     params.append(plan.limit + 1)
-    return _with_snippets(page, params, match, "ORDER BY i.search_key DESC")
+    return _with_snippets(page, params, match, "interactions_fts.rank", "ORDER BY i.search_key DESC")
 
 
 def _ranked_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
@@ -159,10 +159,11 @@ def _ranked_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
         source += " JOIN interactions i ON i.search_key = interactions_fts.rowid"
 
     # The FTS5 `rank` column is bm25 with the weights set in the schema migration.
-    page = f"{prefix}SELECT interactions_fts.rowid AS key {source} WHERE {' AND '.join(where)}" \
-           " ORDER BY interactions_fts.rank, i.id LIMIT ?"
+    page = f"{prefix}SELECT interactions_fts.rowid AS key, interactions_fts.rank AS relevance {source}" \
+           f" WHERE {' AND '.join(where)} ORDER BY interactions_fts.rank, i.id LIMIT ?"
     params.append(plan.limit + 1)
-    return _with_snippets(page, params, match, "ORDER BY relevance, i.id")
+    # The page carries its bm25: computing it again would count each term's matches again.
+    return _with_snippets(page, params, match, "page.relevance", "ORDER BY relevance, i.id")
 
 
 def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any], str]:
@@ -198,19 +199,29 @@ def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any], s
     return source, where, params, "interactions_fts.rowid"
 
 
-def _with_snippets(page: str, params: list[Any], match: str, order: str) -> tuple[str, list[Any]]:
+def _with_snippets(page: str, params: list[Any], match: str, relevance: str, order: str) -> tuple[str, list[Any]]:
     """Wrap a query of the page's keys: fetch those rows with relevance and snippets.
 
-    One FTS5 scan over the rowid range of the page computes them: bm25 counts the matches
-    of each term once per scan, so one lookup per row would count them once per row. The
-    unary + keeps the IN list from becoming a lookup per key.
+    bm25 counts each term's matches over the whole index once per FTS5 query, so the
+    newest-first page gets it from one FTS5 scan over the page's rowid range (the unary +
+    keeps the IN list from becoming a lookup per key). A ranked page brings its bm25 along,
+    and each row is looked up by rowid for its snippet alone.
     """
+    if relevance == "interactions_fts.rank":
+        rows = (
+            "FROM interactions_fts JOIN interactions i ON i.search_key = interactions_fts.rowid"
+            " WHERE interactions_fts MATCH ? AND interactions_fts.rowid >= (SELECT min(key) FROM page)"
+            " AND interactions_fts.rowid <= (SELECT max(key) FROM page)"
+            " AND +interactions_fts.rowid IN (SELECT key FROM page)"
+        )
+    else:
+        rows = (
+            "FROM page CROSS JOIN interactions_fts ON interactions_fts.rowid = page.key"
+            " JOIN interactions i ON i.search_key = page.key WHERE interactions_fts MATCH ?"
+        )
     sql = (
-        f"WITH page AS MATERIALIZED ({page}) SELECT {INTERACTION_COLUMNS}, interactions_fts.rank AS relevance,"
-        f" {_SNIPPET} AS snippet FROM interactions_fts JOIN interactions i ON i.search_key = interactions_fts.rowid"
-        " WHERE interactions_fts MATCH ? AND interactions_fts.rowid >= (SELECT min(key) FROM page)"
-        " AND interactions_fts.rowid <= (SELECT max(key) FROM page)"
-        f" AND +interactions_fts.rowid IN (SELECT key FROM page) {order}"
+        f"WITH page AS MATERIALIZED ({page}) SELECT {INTERACTION_COLUMNS}, {relevance} AS relevance,"
+        f" {_SNIPPET} AS snippet {rows} {order}"
     )
     return sql, [*params, match]
 

@@ -171,6 +171,9 @@ MIGRATIONS: list[str] = [
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
+# The migration that rebuilds the FTS5 index, and how long that took (bench/migrate_fts.py).
+_FTS_REBUILD = 4
+_REBUILD_TIME = "TBD"
 
 
 class MigrationError(Exception):
@@ -192,7 +195,12 @@ def migrate(connection: sqlite3.Connection, migrations: list[str] | None = None)
         )
 
     for number in range(version + 1, len(steps) + 1):
-        logger.info("applying schema migration %d", number)
+        if number == _FTS_REBUILD and version >= 1:
+            count = connection.execute("SELECT count(*) FROM interactions").fetchone()[0]
+            logger.info("applying schema migration %d: rebuilding the full-text index of %d interactions"
+                        " (about %s per million; the hub starts when it is done)", number, count, _REBUILD_TIME)
+        else:
+            logger.info("applying schema migration %d", number)
         connection.execute("BEGIN IMMEDIATE")
         try:
             for statement in _split_statements(steps[number - 1]):
