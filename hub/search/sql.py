@@ -29,8 +29,8 @@ SNIPPET_TOKENS = 24
 # take about 20 ms at any size.
 RANKED_CANDIDATES = 5000
 # Testing one interaction of a contact against the FTS5 query (a seek in each doclist)
-# cost 15-80 us, checking one FTS5 match for the contact 1.5-2 us (bench/search.py data,
-# 200,000 interactions, 2 cores): a seek costs about 16 checks.
+# took 15-80 us, and checking one FTS5 match for the contact 1.5-2 us, on the data of
+# bench/search.py at 200,000 interactions on 2 cores. So a seek costs about 16 checks.
 SEEK_COST_IN_CHECKS = 16
 _SNIPPET = f"snippet(interactions_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', {SNIPPET_TOKENS})"
 
@@ -60,9 +60,9 @@ class SearchPlan:
 def walks_contact(plan: SearchPlan) -> bool:
     """Return whether testing each of the contact's interactions against FTS5 is cheaper.
 
-    Walking the FTS5 matches newest first checks about (limit + 1) * total / count of them
-    before the page is full, when matches are spread evenly; walking the contact costs count
-    seeks. The count is capped at RANKED_CANDIDATES, so a ranked search that walks the
+    When matches are spread evenly, walking the FTS5 matches newest first checks about
+    (limit + 1) * total / count of them before the page is full. Walking the contact costs
+    count seeks. The count is capped at RANKED_CANDIDATES, so a ranked search that walks the
     contact ranks all of the contact's matches.
     """
     count = plan.contact_interactions
@@ -123,7 +123,7 @@ def _ranked_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
     """Rank by bm25 the RANKED_CANDIDATES newest matches that pass the filters.
 
     Without filters, the lower rowid bound comes from a scan in rowid order, which FTS5
-    runs without computing bm25 for the rows it skips; the bound goes to FTS5 as a rowid
+    runs without computing bm25 for the rows it skips. The bound goes to FTS5 as a rowid
     range. With filters, the candidates are collected first and ranked in one FTS5 scan
     over their rowid range.
     """
@@ -171,8 +171,8 @@ def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any], s
     where: list[str] = []
     params: list[Any] = []
     if walks_contact(plan):
-        # The contact's interactions drive the query; each is looked up in FTS5 by rowid,
-        # without bm25 (it would count each term's matches again at every lookup).
+        # The contact's interactions drive the query, and each is looked up in FTS5 by rowid.
+        # The lookup asks for no bm25, which would count each term's matches at every lookup.
         source = "FROM interactions i"
         where.append(
             "i.id IN (SELECT p.interaction_id FROM interaction_participants p JOIN handles h"
@@ -202,10 +202,10 @@ def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any], s
 def _with_snippets(page: str, params: list[Any], match: str, relevance: str, order: str) -> tuple[str, list[Any]]:
     """Wrap a query of the page's keys: fetch those rows with relevance and snippets.
 
-    bm25 counts each term's matches over the whole index once per FTS5 query, so the
-    newest-first page gets it from one FTS5 scan over the page's rowid range (the unary +
-    keeps the IN list from becoming a lookup per key). A ranked page brings its bm25 along,
-    and each row is looked up by rowid for its snippet alone.
+    bm25 counts each term's matches over the whole index once per FTS5 query. So the
+    newest-first page gets it from one FTS5 scan over the page's rowid range, where the
+    unary + keeps the IN list from becoming a lookup per key. A ranked page brings its bm25
+    along, and each row is looked up by rowid for its snippet alone.
     """
     if relevance == "interactions_fts.rank":
         rows = (
