@@ -15,7 +15,7 @@ Pages are keyset pages: the cursor holds the sort key of the last row shown.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hub.search.keys import first_key_at
@@ -146,12 +146,17 @@ def _ranked_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
         params.append(match)
     else:
         prefix = ""
+        # The main query gets one lower rowid bound, the later of the date filter's and the
+        # candidates': FTS5 uses one lower bound and would rank all matches above the other.
+        lower = first_key_at(int(plan.query.since.timestamp())) if plan.query.since is not None else -(2**63)
         bound = (
             f"coalesce((SELECT {key} {source} WHERE {' AND '.join(where)}"
-            f" ORDER BY {key} DESC LIMIT 1 OFFSET {RANKED_CANDIDATES - 1}), -9223372036854775808)"
+            f" ORDER BY {key} DESC LIMIT 1 OFFSET {RANKED_CANDIDATES - 1}), ?)"
         )
-        params = params + params  # the bound's subquery repeats the match and the filters
+        bound_params = [*params, lower]
+        _, where, params, _ = _matches(replace(plan, query=replace(plan.query, since=None)), match)
         where = [*where, f"interactions_fts.rowid >= {bound}"]
+        params = [*params, *bound_params]
     if plan.after is not None:
         where.append("(interactions_fts.rank > ? OR (interactions_fts.rank = ? AND i.id > ?))")
         params.extend([plan.after[0], plan.after[0], plan.after[1]])
