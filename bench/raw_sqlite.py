@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from hub.search.keys import assign_search_keys
 from hub.storage.connection import open_connection
 from hub.storage.migrations import migrate
 from hub.text import fold
@@ -89,9 +90,10 @@ class RawStore:
             " last_interaction_at = max(coalesce(last_interaction_at, ?), ?) WHERE id = ?",
             [(count, low, low, high, high, contact_id) for contact_id, (low, high, count) in stats.items()],
         )
+        assign_search_keys(connection, first_id - 1)
         connection.execute(
             "INSERT INTO interactions_fts (rowid, subject, content)"
-            " SELECT id, subject, content FROM interactions WHERE id >= ?",
+            " SELECT search_key, subject, content FROM interactions WHERE id >= ?",
             (first_id,),
         )
         connection.execute("COMMIT")

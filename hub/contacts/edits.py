@@ -176,7 +176,7 @@ def erase_interactions(connection: sqlite3.Connection, interaction_ids: list[int
         # An external-content FTS5 table needs the old values to delete a row from the index.
         connection.execute(
             "INSERT INTO interactions_fts (interactions_fts, rowid, subject, content)"
-            f" SELECT 'delete', id, subject, content FROM interactions WHERE id IN ({placeholders})",
+            f" SELECT 'delete', search_key, subject, content FROM interactions WHERE id IN ({placeholders})",
             chunk,
         )
         connection.execute(f"DELETE FROM interactions WHERE id IN ({placeholders})", chunk)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from hub.ingest.validate import LinkedParticipant, ValidItem
+from hub.search.keys import assign_search_keys
 from hub.storage.writer import Transaction
 from hub.text import fold
 
@@ -129,9 +130,11 @@ def _schedule_fts_feed(transaction: Transaction) -> None:
     transaction.values["fts_from_id"] = row[0]
 
     def feed(connection: sqlite3.Connection) -> None:
+        # The FTS5 rowid is the search key, ordered by occurred_at (hub/search/keys.py).
+        assign_search_keys(connection, transaction.values["fts_from_id"])
         connection.execute(
             "INSERT INTO interactions_fts (rowid, subject, content) "
-            "SELECT id, subject, content FROM interactions WHERE id > ?",
+            "SELECT search_key, subject, content FROM interactions WHERE id > ?",
             (transaction.values["fts_from_id"],),
         )
 

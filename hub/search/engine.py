@@ -7,13 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.contacts.queries import find_contact_ids
-from hub.cursor import decode_cursor, encode_cursor
+from hub.cursor import InvalidCursor, decode_cursor, encode_cursor
 from hub.search.sql import SearchPlan, build_search_sql, split_snippet
 from hub.search.syntax import SearchQuery
 from hub.storage.readers import ReadPool
 from hub.timefmt import rfc3339
 
 SORTS = ("relevance", "time")
+# Cursor kinds: a newest-first cursor holds the search key of the last row
+# (hub/search/keys.py), a ranked one its relevance and id.
+_RANKED_CURSOR = "search-relevance"
+_NEWEST_CURSOR = "search-newest"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
@@ -40,7 +44,6 @@ async def search_interactions(reader: ReadPool, query: SearchQuery, *, sort: str
     sort = sort or ("relevance" if query.has_text else "time")
     if sort == "relevance" and not query.has_text:
         sort = "time"
-    cursor_kind = f"search-{sort}"
 
     plan = SearchPlan(query=query, sort=sort, limit=limit, contact_id=contact_id)
     for text in query.with_contacts:
@@ -49,8 +52,9 @@ async def search_interactions(reader: ReadPool, query: SearchQuery, *, sort: str
             return SearchPage([], None, sort)
         plan.with_contact_ids.append(matched)
     if cursor:
-        value, last_id = decode_cursor(cursor, cursor_kind, 2)
-        plan.after = (value, int(last_id))
+        plan.after = _decode_position(cursor, sort)
+    if contact_id is not None and query.has_text:
+        await _count_for_plan(reader, plan, contact_id)
 
     sql, params = build_search_sql(plan)
     rows = await reader.fetch_all(sql, params)
@@ -58,12 +62,34 @@ async def search_interactions(reader: ReadPool, query: SearchQuery, *, sort: str
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        key = last["relevance"] if sort == "relevance" else last["occurred_at"]
-        next_cursor = encode_cursor(cursor_kind, [key, last["id"]])
+        if sort == "relevance":
+            next_cursor = encode_cursor(_RANKED_CURSOR, [last["relevance"], last["id"]])
+        else:
+            next_cursor = encode_cursor(_NEWEST_CURSOR, [last["search_key"]])
 
     participants = await participants_of(reader, [int(row["id"]) for row in rows])
     hits = [_hit(row, participants.get(int(row["id"]), []), query.has_text) for row in rows]
     return SearchPage(hits, next_cursor, sort)
+
+
+def _decode_position(cursor: str, sort: str) -> tuple[float | int, ...]:
+    """Return the keyset position in a cursor of this sort; raise InvalidCursor otherwise."""
+    if sort == "relevance":
+        relevance, last_id = decode_cursor(cursor, _RANKED_CURSOR, 2)
+        return (relevance, int(last_id))
+    (search_key,) = decode_cursor(cursor, _NEWEST_CURSOR, 1)
+    if not isinstance(search_key, int):
+        raise InvalidCursor("is not a cursor returned by this API")
+    return (search_key,)
+
+
+async def _count_for_plan(reader: ReadPool, plan: SearchPlan, contact_id: int) -> None:
+    """Fill in the counts that choose between walking the contact and walking FTS5."""
+    row = await reader.fetch_one("SELECT interaction_count FROM contacts WHERE id = ?", [contact_id])
+    plan.contact_interactions = int(row["interaction_count"]) if row is not None else 0
+    # max(id) instead of count(*): an estimate is enough, and it reads one index entry.
+    total = await reader.fetch_one("SELECT coalesce(max(id), 0) AS n FROM interactions", [])
+    plan.total_interactions = int(total["n"]) if total is not None else 0
 
 
 async def get_interaction(reader: ReadPool, interaction_id: int) -> dict[str, Any]:

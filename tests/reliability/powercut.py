@@ -95,6 +95,10 @@ class PowerCutVFS(apsw.VFS):
 
     def xOpen(self, name: Any, flags: list[int]) -> PowerCutFile:
         path = name.filename() if isinstance(name, apsw.URIFilename) else name
+        if path is None:
+            # A temporary file (statement journal, sort spill): deleted on close, so a power
+            # cut cannot leave it behind. It goes straight to the real VFS.
+            return apsw.VFSFile("", name, flags)  # type: ignore[return-value]
         if path not in self.images:
             existing = Path(path).read_bytes() if path and Path(path).exists() else b""
             self.images[path] = FileImage(bytearray(existing))
