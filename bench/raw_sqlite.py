@@ -14,15 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from hub.search.keys import assign_search_keys
+from hub.search.keys import assign_search_keys, preferred_keys
 from hub.storage.connection import open_connection
 from hub.storage.migrations import migrate
 from hub.text import fold
 
 _INSERT_INTERACTION = (
     "INSERT INTO interactions (id, source, source_id, type, occurred_at, utc_offset_minutes, direction,"
-    " duration_seconds, subject, content, thread_id, metadata, participant_count, ingested_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)"
+    " duration_seconds, subject, content, thread_id, metadata, participant_count, ingested_at,"
+    " search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?)"
 )
 
 
@@ -79,7 +79,8 @@ class RawStore:
             contacts,
         )
         connection.executemany("INSERT INTO handles (id, kind, value, contact_id) VALUES (?, ?, ?, ?)", handles)
-        connection.executemany(_INSERT_INTERACTION, rows)
+        keys = preferred_keys(connection, [(row[0], row[4]) for row in rows])
+        connection.executemany(_INSERT_INTERACTION, [(*row, key) for row, key in zip(rows, keys)])
         connection.executemany(
             "INSERT INTO interaction_participants (interaction_id, handle_id, role, name) VALUES (?, ?, ?, ?)",
             participants,
@@ -122,7 +123,7 @@ class RawStore:
             [(None, item["source"], item["source_id"], item["type"],
               int(datetime.fromisoformat(item["occurred_at"]).timestamp()), 0, item.get("direction"),
               item.get("duration_seconds"), item.get("subject"), item.get("content"),
-              item.get("thread_id"), len(item["participants"]), 0) for item in items],
+              item.get("thread_id"), len(item["participants"]), 0, None) for item in items],
         )
         connection.execute("COMMIT")
 

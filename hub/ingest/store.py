@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from hub.ingest.validate import LinkedParticipant, ValidItem
-from hub.search.keys import assign_search_keys
+from hub.search.keys import assign_search_keys, preferred_keys
 from hub.storage.writer import Transaction
 from hub.text import fold
 
@@ -196,11 +196,12 @@ def _insert_interactions(connection: sqlite3.Connection, new: list[ValidItem],
         created.append(CreatedInteraction(interaction_id, valid.type, valid.occurred_at, valid.thread_id,
                                           len(others), tuple(contact_ids)))
 
+    keys = preferred_keys(connection, [(row[0], row[4]) for row in rows])
     connection.executemany(
         "INSERT INTO interactions (id, source, source_id, type, occurred_at, utc_offset_minutes, direction,"
-        " duration_seconds, subject, content, thread_id, metadata, participant_count, ingested_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+        " duration_seconds, subject, content, thread_id, metadata, participant_count, ingested_at, search_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, key) for row, key in zip(rows, keys)],
     )
     connection.executemany(
         "INSERT INTO interaction_participants (interaction_id, handle_id, role, name) VALUES (?, ?, ?, ?)",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hub.search import sql
-from hub.search.keys import KEY_FACTOR, assign_search_keys, first_key_at
+from hub.search.keys import KEY_FACTOR, assign_search_keys, first_key_at, preferred_keys
 from hub.search.sql import SearchPlan, build_search_sql
 from hub.search.syntax import parse_query
 from hub.storage.connection import open_connection
@@ -140,6 +140,26 @@ def test_full_second_slots_wrap_to_start(tmp_path: Path) -> None:
 
     assert keys == [first_key_at(moment), first_key_at(moment) + last_slot]
 
+
+
+def test_preferred_keys_leave_taken_ones_to_the_fallback(tmp_path: Path) -> None:
+    moment = 1_700_000_000
+    connection = raw_database(tmp_path, [(7, moment, "ember")])
+
+    keys = preferred_keys(connection, [(7 + KEY_FACTOR, moment), (8, moment), (8 + KEY_FACTOR, moment),
+                                       (9, moment + 1)])
+
+    assert keys == [None, first_key_at(moment) + 8, None, first_key_at(moment + 1) + 9]
+
+
+async def test_pushed_keys_follow_time_then_id(hub: Hub) -> None:
+    await hub.push(interaction("k1", occurred_at="2024-03-01T10:00:00Z"),
+                   interaction("k2", occurred_at="2024-03-01T10:00:00Z"))
+
+    with sqlite3.connect(hub.settings.database.path) as connection:
+        rows = connection.execute("SELECT id, occurred_at, search_key FROM interactions ORDER BY id").fetchall()
+
+    assert [key for _, _, key in rows] == [first_key_at(at) + row_id for row_id, at, _ in rows]
 
 CONTACT_WORDS = ["river", "river stone", "stone", "river", "meadow", "river meadow", "river"]
 
