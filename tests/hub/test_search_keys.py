@@ -142,7 +142,7 @@ def test_full_second_slots_wrap_to_start(tmp_path: Path) -> None:
 
 
 
-def test_preferred_keys_leave_taken_ones_to_the_fallback(tmp_path: Path) -> None:
+def test_preferred_keys_skip_taken_keys(tmp_path: Path) -> None:
     moment = 1_700_000_000
     connection = raw_database(tmp_path, [(7, moment, "ember")])
 
