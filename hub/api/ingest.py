@@ -23,8 +23,9 @@ from hub.api.middleware import TOKEN_NAME, requires
 from hub.api.params import parse_json, read_body
 from hub.errors import BadRequest, PayloadTooLarge
 from hub.ingest.item import MAX_BATCH_ITEMS, MAX_SOURCE_ID_CHARS, SOURCES
-from hub.ingest.store import IngestHook, store_items
+from hub.ingest.store import IngestHook, store_items, stored_source_ids_sql
 from hub.ingest.validate import InvalidItem, ValidItem, validate_batch
+from hub.storage.batches import chunked
 from hub.storage.errors import QueryTimeout, StorageUnavailable
 from hub.storage.readers import ReadPool
 
@@ -32,8 +33,6 @@ logger = logging.getLogger(__name__)
 
 # Set by features that keep derived data in step with ingestion (activity scores).
 INGEST_HOOKS = web.AppKey("ingest_hooks", list[IngestHook])
-# Bound parameters per lookup of stored keys, below SQLite's default limit of 32,766.
-_LOOKUP_CHUNK = 900
 # Maps ASCII digits to "0" and every other byte to "x", to find runs of digits with `in`.
 _DIGITS_TO_ZEROS = bytes(ord("0") if chr(byte).isdigit() and byte < 128 else ord("x") for byte in range(256))
 _LONG_DIGIT_RUN = b"0" * 19
@@ -65,11 +64,11 @@ async def post_interactions(request: web.Request) -> web.Response:
 
     if valid:
         hooks = request.app.get(INGEST_HOOKS, [])
-        stored = await request.app[keys.DATABASE].writer.submit(
+        outcomes = await request.app[keys.DATABASE].writer.submit(
             partial(_store, valid=valid, now=int(time.time()), hooks=hooks),
             combinable=True, size=len(valid), name="ingest",
         )
-        for entry in stored:
+        for entry in outcomes:
             result: dict[str, Any] = {"index": entry.index, "status": entry.status}
             if entry.interaction_id is not None:
                 result["id"] = entry.interaction_id
@@ -101,14 +100,9 @@ async def _stored_indexes(reader: ReadPool, raw_items: list[Any]) -> set[int]:
     stored: set[int] = set()
     for source, indexes_by_id in by_source.items():
         source_ids = list(indexes_by_id)
-        for start in range(0, len(source_ids), _LOOKUP_CHUNK):
-            chunk = source_ids[start:start + _LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunked(source_ids):
             try:
-                rows = await reader.fetch_all(
-                    f"SELECT source_id FROM interactions WHERE source = ? AND source_id IN ({marks})",
-                    [source, *chunk],
-                )
+                rows = await reader.fetch_all(stored_source_ids_sql(len(chunk)), [source, *chunk])
             except (QueryTimeout, StorageUnavailable) as exc:
                 # The writer finds duplicates too, so only the shortcut is lost.
                 logger.warning("lookup of stored keys failed with %s, so every item is validated",

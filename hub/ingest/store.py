@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Callable
 
 from hub.ingest.validate import LinkedParticipant, ValidItem
 from hub.search.keys import assign_search_keys, preferred_keys
+from hub.storage.batches import chunked, placeholders
 from hub.storage.writer import Transaction
 from hub.text import fold
 
@@ -49,8 +50,6 @@ class CreatedInteraction:
 IngestHook = Callable[[sqlite3.Connection, list[CreatedInteraction]], None]
 
 _FTS_FEED = "fts-feed"
-# Bound parameters per lookup statement, below SQLite's default limit of 32,766 (999 before 3.32).
-_MAX_PARAMETERS = 900
 
 
 def store_items(transaction: Transaction, items: list[ValidItem], now: int,
@@ -126,8 +125,7 @@ def _schedule_fts_feed(transaction: Transaction) -> None:
     """Index this transaction's new rows in FTS5 once, just before COMMIT."""
     if "fts_from_id" in transaction.values:
         return
-    row = transaction.connection.execute("SELECT coalesce(max(id), 0) FROM interactions").fetchone()
-    transaction.values["fts_from_id"] = row[0]
+    transaction.values["fts_from_id"] = _max_id(transaction.connection, "interactions")
 
     def feed(connection: sqlite3.Connection) -> None:
         # The FTS5 rowid is the search key, ordered by occurred_at (hub/search/keys.py).
@@ -145,9 +143,9 @@ def _max_id(connection: sqlite3.Connection, table: str) -> int:
     return int(connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
 
 
-def _chunks(values: list[Any], size: int = _MAX_PARAMETERS) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+def stored_source_ids_sql(count: int) -> str:
+    """Return the query for which of `count` source_ids of one source are stored."""
+    return f"SELECT source_id FROM interactions WHERE source = ? AND source_id IN ({placeholders(count)})"
 
 
 def _stored_keys(connection: sqlite3.Connection, items: list[ValidItem]) -> set[tuple[str, str]]:
@@ -158,17 +156,10 @@ def _stored_keys(connection: sqlite3.Connection, items: list[ValidItem]) -> set[
 
     stored: set[tuple[str, str]] = set()
     for source, source_ids in by_source.items():
-        for chunk in _chunks(source_ids):
-            rows = connection.execute(
-                f"SELECT source_id FROM interactions WHERE source = ? AND source_id IN ({_marks(len(chunk))})",
-                [source, *chunk],
-            )
+        for chunk in chunked(source_ids):
+            rows = connection.execute(stored_source_ids_sql(len(chunk)), [source, *chunk])
             stored.update((source, row[0]) for row in rows)
     return stored
-
-
-def _marks(count: int) -> str:
-    return ",".join("?" * count)
 
 
 def _insert_interactions(connection: sqlite3.Connection, new: list[ValidItem],
@@ -216,7 +207,7 @@ def _resolve_handles(connection: sqlite3.Connection, participant_lists: list[lis
     """Return the handle of every participant, creating unknown handles and their contacts.
 
     A contact first seen under a bare handle takes the first real name that arrives, in the
-    order of the batch; a new contact is inserted with that name straight away.
+    order of the batch. A new contact is inserted with that name straight away.
     """
     first_names: dict[tuple[str, str], str | None] = {}
     for others in participant_lists:
@@ -256,11 +247,11 @@ def _known_handles(connection: sqlite3.Connection, keys: list[tuple[str, str]]) 
 
     handles: dict[tuple[str, str], _Handle] = {}
     for kind, values in by_kind.items():
-        for chunk in _chunks(values):
+        for chunk in chunked(values):
             rows = connection.execute(
                 "SELECT h.value, h.id, h.contact_id, c.name_is_handle FROM handles h"
                 " JOIN contacts c ON c.id = h.contact_id"
-                f" WHERE h.kind = ? AND h.value IN ({_marks(len(chunk))})",
+                f" WHERE h.kind = ? AND h.value IN ({placeholders(len(chunk))})",
                 [kind, *chunk],
             )
             for value, handle_id, contact_id, name_is_handle in rows:

@@ -1,20 +1,21 @@
 """Search keys: unique integers ordered by occurred_at, the rowids of the FTS5 index.
 
-A key is `occurred_at * KEY_FACTOR + slot`, where the slot (0 to KEY_FACTOR - 1) tells apart
+A key is `occurred_at * KEY_FACTOR + slot`, where the slot (0 to KEY_FACTOR - 1) separates
 the interactions of one second. Walking the FTS5 index by descending rowid therefore walks
-matches newest first, and a time range is a rowid range. occurred_at spans years 1 to 9999
-(about -6.2e10 to 2.5e11 seconds), so keys stay within SQLite's signed 64-bit integers.
+matches newest first, and a time range is a rowid range. Ingestion accepts 1900 to 2099,
+and keys would stay within SQLite's signed 64-bit integers for any time from year 1 to 9999
+(about -6.2e10 to 2.5e11 seconds).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from hub.storage.batches import chunked, placeholders
+
 # 2**24 slots a second: keys reach about 4.3e18 in year 9999, below 2**63 (9.2e18).
 KEY_FACTOR = 1 << 24
 _SLOT_MASK = KEY_FACTOR - 1
-# Bound parameters per key lookup, below SQLite's default limit of 32,766.
-_LOOKUP_CHUNK = 900
 
 
 def first_key_at(epoch_seconds: int) -> int:
@@ -30,19 +31,18 @@ def preferred_keys(connection: sqlite3.Connection, rows: list[tuple[int, int]]) 
     """Return the key each new `(id, occurred_at)` row should be inserted with, or None.
 
     The preferred key's slot is the id's low 24 bits, so keys follow ids within a second.
-    None marks a key already stored or taken by an earlier row of `rows` (only possible
-    once ids pass 2**24, or after the migration numbered the older rows of that second):
+    None marks a key already stored or taken by an earlier row of `rows`. That happens only
+    once ids pass 2**24, or where the migration numbered the older rows of that second.
     `assign_search_keys` gives those rows a free key before the index is fed.
     """
-    wanted = [occurred_at * KEY_FACTOR + (interaction_id & _SLOT_MASK) for interaction_id, occurred_at in rows]
+    candidates = [occurred_at * KEY_FACTOR + (interaction_id & _SLOT_MASK) for interaction_id, occurred_at in rows]
     taken: set[int] = set()
-    for start in range(0, len(wanted), _LOOKUP_CHUNK):
-        chunk = wanted[start:start + _LOOKUP_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        taken.update(row[0] for row in connection.execute(
-            f"SELECT search_key FROM interactions WHERE search_key IN ({marks})", chunk))
+    for chunk in chunked(candidates):
+        rows = connection.execute(f"SELECT search_key FROM interactions WHERE search_key IN ({placeholders(len(chunk))})",
+                                  chunk)
+        taken.update(row[0] for row in rows)
     keys: list[int | None] = []
-    for key in wanted:
+    for key in candidates:
         if key in taken:
             keys.append(None)
         else:
