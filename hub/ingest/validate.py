@@ -144,7 +144,7 @@ def _validate_with_model(index: int, raw: Any, owner: OwnerHandles) -> ValidItem
     except ValidationError as exc:
         return InvalidItem(index, [field_error(error) for error in exc.errors()])
     # InteractionItem accepts nothing that InteractionFields and _passes_python_checks reject.
-    # If the two ever drift apart, the model's decision stands.
+    # If the two ever drift apart, the model's decision is the one reported.
     fields = item.model_dump()
     return _linked(index, raw, fields, owner, checked=True)
 

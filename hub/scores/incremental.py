@@ -149,8 +149,8 @@ def read_sessions(connection: sqlite3.Connection, model: ScoreModel, spans: dict
     """For each (contact, source, thread), read its messages from first to last, widened to whole sessions.
 
     `known` contains the messages of this transaction's batch by key, every batch message
-    of each key included. A window in which the thread has no other interaction is then
-    answered from `known` after an index-only read.
+    of each key included. When an index-only read shows that a window's thread has no other
+    interaction, the window's messages are taken from `known`.
     """
     found: dict[ThreadKey, list[Interaction]] = {}
     pending = {key: Window.around(first, last, model.session_gap) for key, (first, last) in spans.items()}

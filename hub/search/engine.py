@@ -14,7 +14,7 @@ from hub.storage.readers import ReadPool
 from hub.timefmt import rfc3339
 
 SORTS = ("relevance", "time")
-# Cursor kinds: a newest-first cursor holds the search key of the last row
+# Cursor kinds: a newest-first cursor contains the search key of the last row
 # (hub/search/keys.py), a ranked one its relevance and id.
 _RANKED_CURSOR = "search-relevance"
 _NEWEST_CURSOR = "search-newest"

@@ -203,7 +203,7 @@ def _matches(plan: SearchPlan, match: str) -> tuple[str, list[str], list[Any], s
     params: list[Any] = []
     if walks_contact(plan):
         # The contact's interactions drive the query, and each is looked up in FTS5 by rowid.
-        # The lookup asks for no bm25, which would count each term's matches at every lookup.
+        # The lookup requests no bm25, which would count each term's matches at every lookup.
         source = "FROM interactions i"
         where.append(
             "i.id IN (SELECT p.interaction_id FROM interaction_participants p JOIN handles h"
